@@ -1,0 +1,69 @@
+using System.CommandLine;
+using Automation.Cli.Hosting;
+using Automation.Cli.Rendering;
+using Automation.Core.Catalog;
+using Automation.Core.Resolution;
+using Automation.Core.Versioning;
+using Newtonsoft.Json;
+
+namespace Automation.Cli.Commands;
+
+/// <summary>`cm run script --tags=... [--dry-run] [-j] [--env.K=V] [--adr.N.F=V] [--version*=...]`.</summary>
+public static class RunScriptCommand
+{
+    public static Command Create(GlobalOptions g)
+    {
+        var tags = new Argument<string[]>("tags") { Description = "Tags or a script alias, space- or comma-separated (e.g. \"get python3\")", Arity = ArgumentArity.ZeroOrMore };
+        var tagsOption = new Option<string?>("--tags") { Description = "Comma-separated tags; _name picks a variation, -tag excludes" };
+        var dryRun = new Option<bool>("--dry-run") { Description = "Print the resolved plan as a tree and run nothing" };
+        var version = new Option<string?>("--version") { Description = "Exact version of the tool" };
+        var versionMin = new Option<string?>("--version_min", "--version-min") { Description = "Lowest acceptable version" };
+        var versionMax = new Option<string?>("--version_max", "--version-max") { Description = "Highest acceptable version" };
+        var command = new Command("script", "Resolve a script by tags, run its dependency plan and print its env. Also: --env.KEY=VALUE, --adr.NAME.FIELD=VALUE, and the script's inputs (--name=value).")
+        {
+            tags, tagsOption, dryRun, version, versionMin, versionMax, g.Json, g.Quiet, g.CacheDir, g.Verbose,
+        };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(parse =>
+        {
+            var engine = new Engine(parse.GetValue(g.CacheDir));
+            var flags = DottedFlags.Parse(Program.FreeForm);
+            var request = BuildRequest(engine, parse.GetValue(tags) ?? [], parse.GetValue(tagsOption), flags) with
+            {
+                Version = new VersionConstraint(parse.GetValue(version), parse.GetValue(versionMin), parse.GetValue(versionMax)),
+            };
+            var plan = engine.Resolver.Resolve(request);
+            var quiet = parse.GetValue(g.Quiet) || parse.GetValue(g.Json);
+            var cache = engine.CreateStepCache();
+            if (parse.GetValue(dryRun))
+            {
+                var tree = PlanRenderer.Render(plan, n => !n.IsCached ? "runs every time" : cache.TryGet(n) is not null ? "cached" : "will run and cache");
+                if (parse.GetValue(g.Json)) Console.Out.WriteLine(PlanJson.From(plan).ToString(Formatting.Indented));
+                else Console.Out.Write(tree);
+                return 0;
+            }
+            var result = engine.CreateExecutor(cache).RunAsync(plan, engine.ExecutionOptions(quiet)).GetAwaiter().GetResult();
+            if (parse.GetValue(g.Json)) Console.Out.WriteLine(JsonOutput.FromRun(result).ToString(Formatting.Indented));
+            else RunSummary.Write(result, Console.Out);
+            return 0;
+        });
+        return command;
+    }
+
+    public static RunRequest BuildRequest(Engine engine, IEnumerable<string> positionals, string? tagsOption, DottedFlags flags)
+    {
+        var words = positionals.Concat(flags.Positionals).SelectMany(TagQuery.Split).ToList();
+        if (tagsOption is not null) words.AddRange(TagQuery.Split(tagsOption));
+        string? name = null;
+        if (tagsOption is null && words.Count == 1 && engine.Catalog.FindByAliasOrUid(words[0]) is not null) name = words[0];
+        return new RunRequest
+        {
+            Tags = name is null ? words : [],
+            Name = name,
+            EnvOverrides = flags.Env,
+            Inputs = flags.Inputs,
+            Adr = flags.Adr,
+            CallerEnv = Engine.CallerEnv(),
+        };
+    }
+}

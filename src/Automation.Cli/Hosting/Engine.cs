@@ -1,0 +1,51 @@
+using Automation.Core.Catalog;
+using Automation.Core.Execution;
+using Automation.Core.Resolution;
+using Automation.Core.World;
+
+namespace Automation.Cli.Hosting;
+
+/// <summary>Composes the engine for one CLI invocation: workspace, catalog, resolver, cache and executor.</summary>
+public sealed class Engine
+{
+    private ScriptCatalog? catalog;
+
+    public Engine(string? cacheDirOverride)
+    {
+        Workspace = new WorkspaceLocator(PhysicalFileSystem.Instance, ProcessHostEnvironment.Instance)
+            .Locate(cacheDirOverride, fallbackStart: AppContext.BaseDirectory);
+    }
+
+    public Workspace Workspace { get; }
+    public ScriptCatalog Catalog => catalog ??= ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots);
+    public Resolver Resolver => new(Catalog);
+
+    public Executor CreateExecutor(IStepCache cache) =>
+        new(cache,
+            new StepRunner(CliWrapProcessRunner.Instance, ProcessHostEnvironment.Instance, PhysicalFileSystem.Instance),
+            new BuiltinRegistry(BuiltinActions.All(this)),
+            SystemClock.Instance,
+            ProcessHostEnvironment.Instance);
+
+    public IStepCache CreateStepCache() => new UncachedSteps(Workspace.CacheDir);
+
+    public ExecutionOptions ExecutionOptions(bool quiet) =>
+        new(Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath);
+
+    /// <summary>The caller's CM env: CM_* variables of this process.</summary>
+    public static IReadOnlyDictionary<string, string> CallerEnv() =>
+        ProcessHostEnvironment.Instance.Variables.Where(kv => kv.Key.StartsWith("CM_", StringComparison.Ordinal) && kv.Key != "CM_SCRIPT_PATH" && kv.Key != "CM_CACHE_DIR")
+            .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+}
+
+/// <summary>Placeholder until the cache store lands: builds every time in a fresh folder.</summary>
+public sealed class UncachedSteps(string root) : IStepCache
+{
+    public CachedStep? TryGet(PlanNode node) => null;
+
+    public async Task<CachedStep> GetOrBuildAsync(PlanNode node, Func<string, CancellationToken, Task<StepOutcome>> build, CancellationToken cancellationToken)
+    {
+        var dir = Path.Combine(root, node.Key);
+        return new CachedStep(await build(dir, cancellationToken), dir, true);
+    }
+}

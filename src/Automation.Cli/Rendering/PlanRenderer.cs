@@ -1,0 +1,30 @@
+using System.Text;
+using Automation.Core.Resolution;
+
+namespace Automation.Cli.Rendering;
+
+/// <summary>Prints a plan as a tree: script, variations, version constraint, cache state.</summary>
+public static class PlanRenderer
+{
+    public static string Render(Plan plan, Func<PlanNode, string> cacheState)
+    {
+        var sb = new StringBuilder();
+        var printed = new HashSet<string>(StringComparer.Ordinal);
+        Write(plan.Root, "", true, true, null);
+        return sb.ToString();
+
+        void Write(PlanNode node, string indent, bool last, bool isRoot, PlanEdge? via)
+        {
+            var branch = isRoot ? "" : last ? "└── " : "├── ";
+            var phase = via is null || via.Phase == Core.Meta.DepPhase.Deps ? "" : $" [{via.Phase.ToString().ToLowerInvariant()}]";
+            var version = node.Version.IsEmpty && node.PlannedVersion is null ? "" : $" version {(node.PlannedVersion is { } pv ? pv : node.Version.ToString())}";
+            var repeated = !printed.Add(node.Id);
+            sb.Append(indent).Append(branch).Append(node.Display).Append(version).Append(phase)
+              .Append(" (").Append(cacheState(node)).Append(')').Append(repeated && node.Deps.Count > 0 ? " (deps shown above)" : "").Append('\n');
+            if (repeated) return;
+            var childIndent = isRoot ? "" : indent + (last ? "    " : "│   ");
+            for (var i = 0; i < node.Deps.Count; i++)
+                Write(node.Deps[i].Node, childIndent, i == node.Deps.Count - 1, false, node.Deps[i]);
+        }
+    }
+}

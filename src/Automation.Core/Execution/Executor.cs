@@ -1,0 +1,122 @@
+using Automation.Core.Errors;
+using Automation.Core.Env;
+using Automation.Core.Meta;
+using Automation.Core.Resolution;
+using Automation.Core.World;
+using Newtonsoft.Json.Linq;
+
+namespace Automation.Core.Execution;
+
+public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null);
+
+public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env);
+
+/// <summary>
+/// Walks a plan (never decides what to run): each node is served from the cache when valid, otherwise its deps run,
+/// then its built-in action and/or run script, and its exports are filtered by new_env_keys.
+/// </summary>
+public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistry builtins, IClock clock, IHostEnvironment host)
+{
+    public async Task<RunResult> RunAsync(Plan plan, ExecutionOptions options, CancellationToken ct = default)
+    {
+        var run = new RunState(options);
+        var root = await ExecuteAsync(plan.Root, run, ct);
+        var env = new Dictionary<string, string>(plan.Root.Env, StringComparer.Ordinal);
+        EnvRules.MergeInto(env, root.Outcome.NewEnv, host.PathListSeparator);
+        return new RunResult(root, run.Records, env);
+    }
+
+    private sealed class RunState(ExecutionOptions options)
+    {
+        public ExecutionOptions Options { get; } = options;
+        public Dictionary<string, StepRecord> Done { get; } = new(StringComparer.Ordinal);
+        public List<StepRecord> Records { get; } = [];
+    }
+
+    private async Task<StepRecord> ExecuteAsync(PlanNode node, RunState run, CancellationToken ct)
+    {
+        if (run.Done.TryGetValue(node.Id, out var done)) return done;
+        var started = clock.UtcNow;
+        StepRecord record;
+        if (node.IsCached)
+        {
+            var hit = cache.TryGet(node);
+            var cached = hit ?? await cache.GetOrBuildAsync(node, (dir, token) => BuildAsync(node, dir, run, token), ct);
+            record = Record(node, cached.Outcome, started, fromCache: !cached.WasBuilt, cached.EntryDir);
+        }
+        else
+        {
+            var workDir = Path.Combine(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
+            if (Directory.Exists(workDir)) Directory.Delete(workDir, recursive: true);
+            var outcome = await BuildAsync(node, workDir, run, ct);
+            record = Record(node, outcome, started, fromCache: false, workDir);
+        }
+        run.Done[node.Id] = record;
+        run.Records.Add(record);
+        return record;
+    }
+
+    private StepRecord Record(PlanNode node, StepOutcome outcome, DateTimeOffset started, bool fromCache, string dir)
+    {
+        var log = Path.Combine(dir, StepRunner.LogName);
+        return new StepRecord(node.Script.Alias, node.Script.Uid, node.Variations, node.Key, node.IsCached, fromCache, dir,
+            File.Exists(log) ? log : null, outcome, started, clock.UtcNow);
+    }
+
+    private async Task<StepOutcome> BuildAsync(PlanNode node, string workDir, RunState run, CancellationToken ct)
+    {
+        Directory.CreateDirectory(workDir);
+        var env = new Dictionary<string, string>(node.Env, StringComparer.Ordinal);
+        var state = new JObject();
+        await RunDepsAsync(node, env, state, run, ct, DepPhase.Deps, DepPhase.Prehook);
+
+        env["CM_TMP_CURRENT_SCRIPT_PATH"] = node.Script.Directory;
+        env["CM_TMP_CURRENT_SCRIPT_WORK_PATH"] = workDir;
+        env["CM_TMP_CURRENT_PATH"] = run.Options.CurrentDirectory ?? host.CurrentDirectory;
+        if (run.Options.CmBinary is not null) env["CM_BIN"] = run.Options.CmBinary;
+        if (node.Script.HasCustomizePy && node.Script.Builtin is null)
+            throw new AutomationException($"script '{node.Script.Alias}' is a CM script with customize.py, which this engine does not run", Path.Combine(node.Script.Directory, "customize.py"), node.Script.Alias,
+                "Express its preprocess/postprocess logic declaratively in the meta (env templates, detect) or move it into run.sh; see docs/cm-compatibility.md.");
+
+        string? version = node.PlannedVersion;
+        JObject? evidence = null;
+        var validate = new List<string>();
+        if (node.Script.Builtin is { } builtinName)
+        {
+            var action = builtins.Find(builtinName) ?? throw new AutomationException(
+                $"script '{node.Script.Alias}' names built-in action '{builtinName}', which does not exist", node.Script.MetaFile, node.Script.Alias,
+                $"Use one of: {string.Join(", ", builtins.Names)}.");
+            using var log = new StreamWriter(Path.Combine(workDir, StepRunner.LogName), append: true);
+            var result = await action.RunAsync(new ActionContext(node, env, state, workDir, log, run.Options.Quiet), ct);
+            EnvRules.MergeInto(env, result.NewEnv, host.PathListSeparator);
+            state.Merge(result.NewState);
+            version = result.Version ?? version;
+            evidence = result.Evidence;
+            validate.AddRange(result.PathsToValidate);
+        }
+        if (runner.FindRunScript(node.Script) is { } runScript)
+        {
+            var produced = await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct);
+            EnvRules.MergeInto(env, produced, host.PathListSeparator);
+            state.Merge(RunScriptProtocol.ReadState(workDir, node.Script.Alias));
+        }
+        await RunDepsAsync(node, env, state, run, ct, DepPhase.Posthook, DepPhase.Post);
+
+        if (version is null && env.TryGetValue("CM_VERSION", out var v) && node.PlannedVersion is null) version = v;
+        var exported = EnvRules.Export(env, node.Script.NewEnvKeys);
+        var exportedState = new JObject(state.Properties().Where(p => EnvRules.MatchesAny(p.Name, node.Script.NewStateKeys)));
+        foreach (var key in node.Script.ValidateEnvPaths)
+            if (exported.TryGetValue(key, out var p) && p.Length > 0) validate.Add(p);
+        return new StepOutcome(exported, exportedState, version, evidence, validate.Distinct().ToList());
+    }
+
+    private async Task RunDepsAsync(PlanNode node, Dictionary<string, string> env, JObject state, RunState run, CancellationToken ct, params DepPhase[] phases)
+    {
+        foreach (var edge in node.Deps.Where(e => phases.Contains(e.Phase)))
+        {
+            var record = await ExecuteAsync(edge.Node, run, ct);
+            EnvRules.MergeInto(env, record.Outcome.NewEnv, host.PathListSeparator);
+            state.Merge(record.Outcome.NewState);
+        }
+    }
+}

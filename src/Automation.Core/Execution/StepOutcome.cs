@@ -1,0 +1,28 @@
+using Newtonsoft.Json.Linq;
+
+namespace Automation.Core.Execution;
+
+/// <summary>What one script call produced: the env and state it exports, its version and detection evidence.</summary>
+public sealed record StepOutcome(
+    IReadOnlyDictionary<string, string> NewEnv,
+    JObject NewState,
+    string? Version = null,
+    JObject? Evidence = null,
+    IReadOnlyList<string>? ValidatePaths = null)
+{
+    public IReadOnlyList<string> PathsToValidate => ValidatePaths ?? [];
+}
+
+/// <summary>A step's outcome plus where it came from, for records and the `-j` output.</summary>
+public sealed record StepRecord(
+    string Script,
+    string Uid,
+    IReadOnlyList<string> Variations,
+    string Key,
+    bool Cached,
+    bool FromCache,
+    string? WorkDir,
+    string? LogPath,
+    StepOutcome Outcome,
+    DateTimeOffset Started,
+    DateTimeOffset Finished);

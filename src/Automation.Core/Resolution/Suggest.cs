@@ -1,0 +1,35 @@
+namespace Automation.Core.Resolution;
+
+/// <summary>"Did you mean" suggestions by edit distance.</summary>
+public static class Suggest
+{
+    public static string? Nearest(string word, IEnumerable<string> candidates)
+    {
+        string? best = null;
+        var bestDistance = int.MaxValue;
+        foreach (var candidate in candidates.Distinct().Order(StringComparer.Ordinal))
+        {
+            var d = Distance(word, candidate);
+            if (d < bestDistance) (best, bestDistance) = (candidate, d);
+        }
+        return best is not null && bestDistance <= Math.Max(2, word.Length / 3) ? best : null;
+    }
+
+    public static int Distance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+            {
+                var cost = a[i - 1] == b[j - 1] ? 0 : 1;
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
+            }
+            (previous, current) = (current, previous);
+        }
+        return previous[b.Length];
+    }
+}
