@@ -160,5 +160,8 @@ internal sealed class CandidateFinder
     private static IReadOnlyList<string> WindowsNames(DetectSpec spec) =>
         spec.WindowsExecutables.Count > 0
             ? spec.WindowsExecutables
-            : spec.Executables.Select(n => Path.HasExtension(n) && !Glob.IsPattern(n) ? n : n + ".exe").ToList();
+            : spec.Executables.Select(n => WindowsRunnable.Any(ext => n.EndsWith(ext, StringComparison.OrdinalIgnoreCase)) ? n : n + ".exe").ToList();
+
+    // Not Path.HasExtension: "python3.11" has an "extension" but still needs ".exe".
+    private static readonly string[] WindowsRunnable = [".exe", ".cmd", ".bat"];
 }

@@ -1,5 +1,6 @@
 using Automation.Core.Detection;
 using Automation.Core.Versioning;
+using Automation.Core.World;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
@@ -358,5 +359,30 @@ public sealed class DetectorTests : IDisposable
         var back = DetectionEvidence.FromJson(JObject.Parse(json.ToString()));
         Assert.Equal(result.Evidence with { Arguments = back.Arguments }, back);
         Assert.Equal(result.Evidence.Arguments, back.Arguments);
+    }
+
+    [Fact]
+    public async Task Windows_host_uses_windows_names_exe_suffix_and_semicolon_path()
+    {
+        var git = _fx.AddTool("git.exe", stdout: "git version 2.39.5.windows.1", folder: "a");
+        var py = _fx.AddTool("py.exe", stdout: "Python 3.12.1", folder: "b");
+        _fx.AddTool("git", stdout: "git version 2.45.0", folder: "a");
+        var detector = new Detector(PhysicalFileSystem.Instance, new WindowsLikeHost(), CliWrapProcessRunner.Instance);
+        var env = new Dictionary<string, string> { ["Path"] = $"{_fx.Folder("a")};{_fx.Folder("b")}" };
+
+        var gitResult = await detector.DetectAsync(FakeToolFixture.Spec(ToolSpecs.Git), env, VersionConstraint.None, CancellationToken.None);
+        var pyResult = await detector.DetectAsync(Python, env, VersionConstraint.None, CancellationToken.None);
+
+        Assert.Equal(git, gitResult.Path);
+        Assert.Equal(py, pyResult.Path);
+    }
+
+    private sealed class WindowsLikeHost : IHostEnvironment
+    {
+        public string? GetVariable(string name) => null;
+        public IReadOnlyDictionary<string, string> Variables { get; } = new Dictionary<string, string>();
+        public string CurrentDirectory => "/";
+        public bool IsWindows => true;
+        public char PathListSeparator => ';';
     }
 }
