@@ -11,6 +11,10 @@ public interface IFileSystem
     IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*");
     void CreateDirectory(string path);
     DateTime GetLastWriteTimeUtc(string path);
+    /// <summary>True when the file may be run: on Unix some execute bit is set; on Windows any existing file.</summary>
+    bool IsExecutable(string path);
+    /// <summary>The absolute path with every symbolic link (in any component) resolved, like realpath(3).</summary>
+    string GetRealPath(string path);
 }
 
 public sealed class PhysicalFileSystem : IFileSystem
@@ -25,4 +29,45 @@ public sealed class PhysicalFileSystem : IFileSystem
     public IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*") => Directory.EnumerateFiles(path, searchPattern);
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(path);
+
+    private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    public bool IsExecutable(string path)
+    {
+        if (!File.Exists(path)) return false;
+        return OperatingSystem.IsWindows() || (File.GetUnixFileMode(path) & AnyExecute) != 0;
+    }
+
+    public string GetRealPath(string path)
+    {
+        // Resolving only the last component misses linked folders (/bin -> usr/bin on merged-/usr systems),
+        // so walk component by component and restart after each link, as realpath(3) does.
+        var current = Path.GetFullPath(path);
+        for (var hops = 0; hops < 64; hops++)
+        {
+            var resolved = ResolveFirstLink(current);
+            if (resolved is null) return current;
+            current = resolved;
+        }
+        throw new IOException($"Too many levels of symbolic links while resolving '{path}'.");
+    }
+
+    private static string? ResolveFirstLink(string fullPath)
+    {
+        var root = Path.GetPathRoot(fullPath)!;
+        var parts = fullPath[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries);
+        var prefix = root;
+        for (var i = 0; i < parts.Length; i++)
+        {
+            var next = Path.Combine(prefix, parts[i]);
+            var target = new FileInfo(next).LinkTarget;
+            if (target is not null)
+            {
+                var rest = parts.Skip(i + 1).Prepend(Path.Combine(prefix, target));
+                return Path.GetFullPath(Path.Combine(rest.ToArray()));
+            }
+            prefix = next;
+        }
+        return null;
+    }
 }
