@@ -93,8 +93,9 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
 
     private static DownloadException AllFailed(IReadOnlyList<Uri> urls, string destination, List<DownloadFailure> failures, List<string> fixes)
     {
-        var perUrl = failures.GroupBy(f => f.Url).Select(g =>
-            $"{g.Key}: " + string.Join("; ", g.Select(f => g.Count() == 1 ? f.Reason : $"attempt {f.Attempt}: {f.Reason}")));
+        var perUrl = failures.GroupBy(f => f.Url).Select(url =>
+            $"{url.Key}: " + string.Join("; ", url.GroupBy(f => f.Reason).Select(same =>
+                same.Count() == 1 ? same.Key : $"{same.Key} ({same.Count()} attempts)")));
         var what = urls.Count == 1 ? "Download" : $"Download from every one of {urls.Count} mirrors";
         if (failures.Any(f => f.Reason.StartsWith("checksum mismatch", StringComparison.Ordinal)))
             fixes.Add("Files that failed verification were deleted.");

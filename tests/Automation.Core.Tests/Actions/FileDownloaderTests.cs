@@ -224,7 +224,7 @@ public sealed class FileDownloaderTests : IDisposable
 
         Assert.True(server.Requests.Count == 3, error.Message);
         Assert.Equal([1, 2, 3], error.Failures.Select(f => f.Attempt));
-        Assert.Contains("attempt 3: HTTP 503", error.Message);
+        Assert.Contains($"{server.Url("x")}: HTTP 503 Service Unavailable (3 attempts)", error.Message);
     }
 
     [Fact]
