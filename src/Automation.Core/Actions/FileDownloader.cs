@@ -1,0 +1,228 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Automation.Core.Errors;
+
+namespace Automation.Core.Actions;
+
+/// <summary>
+/// Downloads one file from a list of mirrors into <c>&lt;dest&gt;.part</c>, resuming with Range requests, retrying
+/// transient failures with exponential backoff, and renaming onto the destination only after the checksums verify.
+/// A failed download leaves the destination untouched; a <c>.part</c> that failed verification is deleted, while one
+/// cut short by the network is kept so that the next attempt (or the next run) resumes it.
+/// </summary>
+/// <param name="http">Should have an infinite <see cref="HttpClient.Timeout"/>: inactivity is policed per read here.</param>
+/// <param name="delay">Waits between retries; tests pass a recorder instead of sleeping.</param>
+public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationToken, Task>? delay = null)
+{
+    private const int BufferSize = 1 << 16;
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+    private readonly Func<TimeSpan, CancellationToken, Task> _delay = delay ?? Task.Delay;
+
+    /// <summary>An HttpClient suited to large downloads: no overall timeout, no transparent decompression.</summary>
+    public static HttpClient CreateHttpClient()
+    {
+        var handler = new SocketsHttpHandler
+        {
+            AutomaticDecompression = DecompressionMethods.None,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+        };
+        var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Automation", "1.0"));
+        return client;
+    }
+
+    /// <summary>Wait before retry number <paramref name="retry"/> (1-based): 1 s, 2 s, 4 s … capped at 30 s.</summary>
+    public static TimeSpan Backoff(int retry) =>
+        TimeSpan.FromSeconds(Math.Min(MaxBackoff.TotalSeconds, Math.Pow(2, Math.Max(0, retry - 1))));
+
+    public async Task<DownloadResult> DownloadAsync(DownloadRequest request, IDownloadProgress? progress = null, CancellationToken ct = default)
+    {
+        var destination = Path.GetFullPath(request.DestinationPath);
+        var expected = new ExpectedDigests(
+            Checksums.NormalizeExpected(request.Sha256, "sha256", 64),
+            Checksums.NormalizeExpected(request.Md5, "md5", 32));
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+
+        if (request.LocalFilePath is not null) return UseLocalFile(request.LocalFilePath, destination, expected, request.Urls);
+        if (request.Urls.Count == 0)
+            throw new DownloadException("Nothing to download: no URL was given", destination,
+                "Give at least one URL, or a local file to use offline.", []);
+
+        var part = destination + ".part";
+        var failures = new List<DownloadFailure>();
+        var fixes = new List<string>();
+        ChecksumMismatchException? lastMismatch = null;
+        foreach (var url in request.Urls)
+        {
+            for (var attempt = 1; attempt <= request.Retries + 1; attempt++)
+            {
+                if (attempt > 1) await _delay(Backoff(attempt - 1), ct);
+                Fetched fetched;
+                try
+                {
+                    fetched = await FetchAsync(url, part, request.EffectiveTimeout, progress, ct);
+                }
+                catch (AttemptFailedException e)
+                {
+                    failures.Add(new DownloadFailure(url, attempt, e.Message));
+                    if (!fixes.Contains(e.Fix)) fixes.Add(e.Fix);
+                    if (e.Retryable) continue;
+                    break;
+                }
+
+                var digests = Checksums.Compute(part, expected.Md5 is not null, ct);
+                if (expected.FindMismatch(digests) is var (algorithm, want, got))
+                {
+                    File.Delete(part);
+                    var reason = $"checksum mismatch: expected {algorithm} {want}, got {got}";
+                    failures.Add(new DownloadFailure(url, attempt, reason));
+                    lastMismatch = new ChecksumMismatchException(
+                        $"Checksum mismatch for '{destination}' downloaded from {url}: expected {algorithm} {want}, got {got}; the file was deleted",
+                        destination, $"Check the URL, or pass --{algorithm} of the file you expect.", algorithm, want, got, failures);
+                    break; // a mirror that serves other bytes will serve them again: try the next one
+                }
+
+                File.Move(part, destination, overwrite: true);
+                return new DownloadResult(destination, fetched.Bytes, digests.Sha256, digests.Md5, url, fetched.Resumed, FromLocalFile: false);
+            }
+        }
+
+        if (lastMismatch is not null && request.Urls.Count == 1) throw lastMismatch;
+        throw AllFailed(request.Urls, destination, failures, fixes);
+    }
+
+    private static DownloadException AllFailed(IReadOnlyList<Uri> urls, string destination, List<DownloadFailure> failures, List<string> fixes)
+    {
+        var perUrl = failures.GroupBy(f => f.Url).Select(url =>
+            $"{url.Key}: " + string.Join("; ", url.GroupBy(f => f.Reason).Select(same =>
+                same.Count() == 1 ? same.Key : $"{same.Key} ({same.Count()} attempts)")));
+        var what = urls.Count == 1 ? "Download" : $"Download from every one of {urls.Count} mirrors";
+        if (failures.Any(f => f.Reason.StartsWith("checksum mismatch", StringComparison.Ordinal)))
+            fixes.Add("Files that failed verification were deleted.");
+        return new DownloadException($"{what} to '{destination}' failed — {string.Join(" | ", perUrl)}",
+            destination, string.Join(" ", fixes), failures);
+    }
+
+    private async Task<Fetched> FetchAsync(Uri url, string part, TimeSpan timeout, IDownloadProgress? progress, CancellationToken ct)
+    {
+        var existing = File.Exists(part) ? new FileInfo(part).Length : 0;
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        if (existing > 0) request.Headers.Range = new RangeHeaderValue(existing, null);
+
+        // One watchdog for the whole attempt, re-armed before every wait, so any stall longer than the timeout fails it.
+        using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        watchdog.CancelAfter(timeout);
+        try
+        {
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watchdog.Token);
+            var range = response.Content.Headers.ContentRange;
+            if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && existing > 0)
+            {
+                if (range?.Length == existing) return new Fetched(existing, Resumed: true); // finished earlier, rename was lost
+                File.Delete(part);
+                throw AttemptFailedException.Transient($"the server refused to resume at byte {existing}; the partial file was discarded");
+            }
+            if (!response.IsSuccessStatusCode) throw AttemptFailedException.ForStatus(response.StatusCode, response.ReasonPhrase);
+
+            var resumed = response.StatusCode == HttpStatusCode.PartialContent;
+            if (resumed && (existing == 0 || range?.From != existing))
+            {
+                File.Delete(part);
+                throw AttemptFailedException.Transient($"the server sent bytes {range?.From}- when asked for {existing}-; the partial file was discarded");
+            }
+            var offset = resumed ? existing : 0; // a 200 answer to a Range request restarts from scratch
+            var total = resumed ? range?.Length : response.Content.Headers.ContentLength;
+            progress?.Started(url, offset, total);
+
+            await using var body = await response.Content.ReadAsStreamAsync(watchdog.Token);
+            await using var file = new FileStream(part, resumed ? FileMode.Append : FileMode.Create, FileAccess.Write, FileShare.None, BufferSize, useAsync: true);
+            var buffer = new byte[BufferSize];
+            var sofar = offset;
+            while (true)
+            {
+                watchdog.CancelAfter(timeout);
+                var read = await body.ReadAsync(buffer, watchdog.Token);
+                if (read == 0) break;
+                await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                sofar += read;
+                progress?.Advanced(sofar, total);
+            }
+            if (total is { } expectedLength && sofar != expectedLength)
+                throw AttemptFailedException.Transient($"the connection closed after {sofar} of {expectedLength} bytes");
+            return new Fetched(sofar, resumed);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or HttpRequestException
+                                  && watchdog.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new AttemptFailedException($"no data for {timeout.TotalSeconds:0.###} s (read timeout)", Retryable: true,
+                "Check the network or proxy, or raise the timeout if the server is just slow.");
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException && !ct.IsCancellationRequested)
+        {
+            throw AttemptFailedException.Transient(Describe(e));
+        }
+    }
+
+    private static string Describe(Exception e)
+    {
+        var message = e.Message.TrimEnd('.');
+        return e.InnerException is { } inner && !message.Contains(inner.Message.TrimEnd('.'), StringComparison.Ordinal)
+            ? $"{message} ({inner.Message.TrimEnd('.')})"
+            : message;
+    }
+
+    private static DownloadResult UseLocalFile(string localPath, string destination, ExpectedDigests expected, IReadOnlyList<Uri> urls)
+    {
+        var local = Path.GetFullPath(localPath);
+        var online = urls.Count > 0 ? $"drop the local file to download from {urls[0]}" : "give a URL to download it";
+        if (!File.Exists(local))
+            throw new DownloadException($"The local file '{local}' given instead of downloading does not exist", local,
+                $"Check the path, or {online}.", []);
+        var digests = Checksums.Compute(local, expected.Md5 is not null);
+        if (expected.FindMismatch(digests) is var (algorithm, want, got))
+            throw new ChecksumMismatchException(
+                $"Checksum mismatch for the local file '{local}': expected {algorithm} {want}, got {got}; the file was left in place and not copied",
+                local, $"Check that this is the file you meant, or pass --{algorithm} of the file you expect.", algorithm, want, got, []);
+
+        if (!string.Equals(local, destination, StringComparison.Ordinal))
+        {
+            var temporary = destination + ".part";
+            File.Copy(local, temporary, overwrite: true);
+            File.Move(temporary, destination, overwrite: true);
+        }
+        return new DownloadResult(destination, new FileInfo(destination).Length, digests.Sha256, digests.Md5, null, Resumed: false, FromLocalFile: true);
+    }
+
+    private sealed record Fetched(long Bytes, bool Resumed);
+
+    private sealed record ExpectedDigests(string? Sha256, string? Md5)
+    {
+        public (string Algorithm, string Expected, string Actual)? FindMismatch(FileDigests actual) =>
+            Sha256 is not null && Sha256 != actual.Sha256 ? ("sha256", Sha256, actual.Sha256)
+            : Md5 is not null && Md5 != actual.Md5 ? ("md5", Md5, actual.Md5!)
+            : null;
+    }
+
+    /// <summary>One attempt's failure; the downloader decides whether to retry, move to the next mirror, or give up.</summary>
+    private sealed class AttemptFailedException(string message, bool Retryable, string fix) : Exception(message)
+    {
+        public bool Retryable { get; } = Retryable;
+        public string Fix { get; } = fix;
+
+        public static AttemptFailedException Transient(string reason) =>
+            new(reason, Retryable: true, "Check the network, or retry later; an interrupted download resumes where it stopped.");
+
+        public static AttemptFailedException ForStatus(HttpStatusCode status, string? phrase)
+        {
+            var code = (int)status;
+            var reason = $"HTTP {code} {phrase}".TrimEnd();
+            return code switch
+            {
+                404 or 410 => new(reason, false, "Check the URL, or add a mirror that has the file."),
+                401 or 403 => new(reason, false, "The server refused access: check the URL and any credentials or licence acceptance it needs."),
+                408 or 429 or >= 500 => new(reason, true, "The server is failing or busy: retry later, or add a mirror."),
+                _ => new(reason, false, "Check the URL."),
+            };
+        }
+    }
+}
