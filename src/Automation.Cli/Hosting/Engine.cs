@@ -1,4 +1,5 @@
 using Automation.Core.Catalog;
+using Automation.Core.Detection;
 using Automation.Core.Execution;
 using Automation.Core.Resolution;
 using Automation.Core.World;
@@ -24,6 +25,7 @@ public sealed class Engine
         new(cache,
             new StepRunner(CliWrapProcessRunner.Instance, ProcessHostEnvironment.Instance, PhysicalFileSystem.Instance),
             new BuiltinRegistry(BuiltinActions.All(this)),
+            new Detector(PhysicalFileSystem.Instance, ProcessHostEnvironment.Instance, CliWrapProcessRunner.Instance),
             SystemClock.Instance,
             ProcessHostEnvironment.Instance);
 

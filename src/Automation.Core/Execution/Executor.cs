@@ -1,3 +1,4 @@
+using Automation.Core.Detection;
 using Automation.Core.Errors;
 using Automation.Core.Env;
 using Automation.Core.Meta;
@@ -15,7 +16,7 @@ public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps,
 /// Walks a plan (never decides what to run): each node is served from the cache when valid, otherwise its deps run,
 /// then its built-in action and/or run script, and its exports are filtered by new_env_keys.
 /// </summary>
-public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistry builtins, IClock clock, IHostEnvironment host)
+public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistry builtins, Detector detector, IClock clock, IHostEnvironment host)
 {
     public async Task<RunResult> RunAsync(Plan plan, ExecutionOptions options, CancellationToken ct = default)
     {
@@ -81,6 +82,15 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         string? version = node.PlannedVersion;
         JObject? evidence = null;
         var validate = new List<string>();
+        if (node.Script.Detect is { } detectJson)
+        {
+            var detected = await DetectAsync(node, detectJson, env, state, run, ct);
+            EnvRules.MergeInto(env, detected.Env, host.PathListSeparator);
+            version = detected.Version.Original;
+            evidence = detected.Evidence.ToJson();
+            evidence["candidates"] = new JArray(detected.Candidates.Select(c => c.ToJson()));
+            validate.Add(detected.Path);
+        }
         if (node.Script.Builtin is { } builtinName)
         {
             var action = builtins.Find(builtinName) ?? throw new AutomationException(
@@ -108,6 +118,21 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         foreach (var key in node.Script.ValidateEnvPaths)
             if (exported.TryGetValue(key, out var p) && p.Length > 0) validate.Add(p);
         return new StepOutcome(exported, exportedState, version, evidence, validate.Distinct().ToList());
+    }
+
+    /// <summary>Detects the tool; when nothing fits and the script has install_deps, installs it and detects again.</summary>
+    private async Task<DetectionResult> DetectAsync(PlanNode node, Newtonsoft.Json.Linq.JObject detectJson, Dictionary<string, string> env, JObject state, RunState run, CancellationToken ct)
+    {
+        var spec = DetectSpecParser.Parse(detectJson, node.Script.MetaFile, node.Script.Alias);
+        try
+        {
+            return await detector.DetectAsync(spec, env, node.Version, ct);
+        }
+        catch (DetectionException) when (node.Deps.Any(e => e.Phase == DepPhase.Install))
+        {
+            await RunDepsAsync(node, env, state, run, ct, DepPhase.Install);
+            return await detector.DetectAsync(spec, env, node.Version, ct);
+        }
     }
 
     private async Task RunDepsAsync(PlanNode node, Dictionary<string, string> env, JObject state, RunState run, CancellationToken ct, params DepPhase[] phases)

@@ -42,6 +42,7 @@ public static class MetaReader
             PrehookDeps = ctx.Deps(root, "prehook_deps"),
             PosthookDeps = ctx.Deps(root, "posthook_deps"),
             PostDeps = ctx.Deps(root, "post_deps"),
+            InstallDeps = ctx.Deps(root, "install_deps"),
             Env = ctx.StringMap(root, "env"),
             DefaultEnv = ctx.StringMap(root, "default_env"),
             NewEnvKeys = ctx.StringList(root, "new_env_keys"),

@@ -13,6 +13,8 @@ public sealed record ScriptMeta
     public IReadOnlyList<DepSpec> PrehookDeps { get; init; } = [];
     public IReadOnlyList<DepSpec> PosthookDeps { get; init; } = [];
     public IReadOnlyList<DepSpec> PostDeps { get; init; } = [];
+    /// <summary>Deps that install the tool; they run only when detection finds nothing, then detection runs again.</summary>
+    public IReadOnlyList<DepSpec> InstallDeps { get; init; } = [];
     public IReadOnlyDictionary<string, string> Env { get; init; } = Empty;
     public IReadOnlyDictionary<string, string> DefaultEnv { get; init; } = Empty;
     public IReadOnlyList<string> NewEnvKeys { get; init; } = [];
@@ -46,10 +48,11 @@ public sealed record ScriptMeta
         Deps.Select(d => (DepPhase.Deps, d))
             .Concat(PrehookDeps.Select(d => (DepPhase.Prehook, d)))
             .Concat(PosthookDeps.Select(d => (DepPhase.Posthook, d)))
-            .Concat(PostDeps.Select(d => (DepPhase.Post, d)));
+            .Concat(PostDeps.Select(d => (DepPhase.Post, d)))
+            .Concat(InstallDeps.Select(d => (DepPhase.Install, d)));
 }
 
-public enum DepPhase { Deps, Prehook, Posthook, Post }
+public enum DepPhase { Deps, Prehook, Posthook, Post, Install }
 
 /// <summary>Per-version meta merged when that version is chosen (`versions: {"3.1": {...}}`).</summary>
 public sealed record VersionSpec(

@@ -221,6 +221,7 @@ public sealed class Resolver(ScriptCatalog catalog)
             foreach (var d in script.PostDeps) yield return (DepPhase.Post, d);
             foreach (var v in variations)
                 foreach (var d in v.Body.PostDeps) yield return (DepPhase.Post, d);
+            foreach (var d in script.InstallDeps) yield return (DepPhase.Install, d);
         }
 
         /// <summary>CM's preference when the script installs: exact, else default_version if it fits, else the newest listed version that fits.</summary>
