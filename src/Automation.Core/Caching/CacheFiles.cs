@@ -32,6 +32,7 @@ internal static class CacheFiles
     /// <summary>Deletes a folder tree; installers like to leave read-only files, so a second pass clears that.</summary>
     public static void DeleteTree(string dir)
     {
+        if (!Directory.Exists(dir)) return;
         try
         {
             Directory.Delete(dir, recursive: true);

@@ -55,7 +55,7 @@ internal sealed class FileLock : IDisposable
     {
         failure = null;
         if (AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var off) && off
-            || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true")
+            || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING")?.ToLowerInvariant() is "1" or "true")
             throw new AutomationException("File locking is disabled (DOTNET_SYSTEM_IO_DISABLEFILELOCKING), so the cache cannot be shared safely",
                 file: path, fix: "Unset DOTNET_SYSTEM_IO_DISABLEFILELOCKING.");
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
