@@ -1,0 +1,18 @@
+namespace Automation.Core.Caching;
+
+public sealed record CacheStoreOptions
+{
+    public static CacheStoreOptions Default { get; } = new();
+
+    /// <summary>How long to wait for another process building the same entry; builds may download gigabytes.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>The index lock is held only for an append, so a long wait means something is wrong.</summary>
+    public TimeSpan IndexLockTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The journal is rewritten once it has this many more lines than twice the live entries.</summary>
+    internal int CompactionSlack { get; init; } = 1000;
+
+    /// <summary>Every folder scan goes through here, so tests can prove lookups never scan.</summary>
+    internal Func<string, IEnumerable<string>> ListFolders { get; init; } = Directory.EnumerateDirectories;
+}
