@@ -1,3 +1,4 @@
+using Automation.Core.Caching;
 using Automation.Core.Catalog;
 using Automation.Core.Detection;
 using Automation.Core.Execution;
@@ -29,7 +30,9 @@ public sealed class Engine
             SystemClock.Instance,
             ProcessHostEnvironment.Instance);
 
-    public IStepCache CreateStepCache() => new UncachedSteps(Workspace.CacheDir);
+    public IStepCache CreateStepCache() => new CacheStoreSteps(CreateStore());
+
+    public CacheStore CreateStore() => new(Workspace.CacheDir, SystemClock.Instance);
 
     public ExecutionOptions ExecutionOptions(bool quiet) =>
         new(Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath);
@@ -38,16 +41,4 @@ public sealed class Engine
     public static IReadOnlyDictionary<string, string> CallerEnv() =>
         ProcessHostEnvironment.Instance.Variables.Where(kv => kv.Key.StartsWith("CM_", StringComparison.Ordinal) && kv.Key != "CM_SCRIPT_PATH" && kv.Key != "CM_CACHE_DIR")
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-}
-
-/// <summary>Placeholder until the cache store lands: builds every time in a fresh folder.</summary>
-public sealed class UncachedSteps(string root) : IStepCache
-{
-    public CachedStep? TryGet(PlanNode node) => null;
-
-    public async Task<CachedStep> GetOrBuildAsync(PlanNode node, Func<string, CancellationToken, Task<StepOutcome>> build, CancellationToken cancellationToken)
-    {
-        var dir = Path.Combine(root, node.Key);
-        return new CachedStep(await build(dir, cancellationToken), dir, true);
-    }
 }

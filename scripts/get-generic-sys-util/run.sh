@@ -1,0 +1,42 @@
+#!/bin/bash
+# Installs one system package through the detected package manager (detect-os exported it).
+# Without root (and without passwordless sudo) or without a known manager it stops and says what to run by hand.
+set -e
+name="${CM_SYS_UTIL_NAME:?choose a package with a variation such as _cmake or _name.PACKAGE}"
+manager="${CM_HOST_OS_PACKAGE_MANAGER:-}"
+case "$manager" in
+  apt-get) pkg="${CM_SYS_UTIL_APT_PACKAGE:-}" ;;
+  dnf|yum) pkg="${CM_SYS_UTIL_DNF_PACKAGE:-}" ;;
+  brew)    pkg="${CM_SYS_UTIL_BREW_PACKAGE:-}" ;;
+  "")      echo "get-generic-sys-util: no supported package manager (apt-get, dnf, yum, brew, winget) was found on this machine, so '$name' cannot be installed automatically. Install '$name' by hand, then run this command again." >&2; exit 2 ;;
+  *)       pkg="" ;;
+esac
+if [ -z "$pkg" ]; then
+  echo "get-generic-sys-util: '$name' has no package name for $manager. Install it by hand, or pass --env.CM_SYS_UTIL_${manager^^}_PACKAGE=NAME." >&2
+  exit 2
+fi
+sudo=""
+if [ "$manager" != brew ] && [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
+  else
+    echo "get-generic-sys-util: installing '$pkg' needs root, and this user ($(id -un)) is not root and has no passwordless sudo. Run by hand: sudo $manager install -y $pkg   then run this command again." >&2
+    exit 3
+  fi
+fi
+echo "Installing $pkg with $manager ..."
+case "$manager" in
+  apt-get)
+    export DEBIAN_FRONTEND=noninteractive
+    if ! $sudo apt-get install -y --no-install-recommends "$pkg"; then
+      # A fresh machine often has no package lists yet.
+      $sudo apt-get update -q
+      $sudo apt-get install -y --no-install-recommends "$pkg"
+    fi
+    version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || true) ;;
+  dnf|yum) $sudo "$manager" install -y "$pkg"; version=$(rpm -q --qf '%{VERSION}' "$pkg" 2>/dev/null || true) ;;
+  brew) brew install "$pkg"; version=$(brew list --versions "$pkg" | awk '{print $2}') ;;
+esac
+{
+  echo "CM_SYS_UTIL_INSTALLED_PACKAGE=$pkg"
+  echo "CM_SYS_UTIL_VERSION=$version"
+} > tmp-run-env.out
