@@ -32,6 +32,11 @@ internal sealed class ChunkedArray<T> where T : struct
 
     public ref T this[long index] => ref Volatile.Read(ref _chunks)[index >> Shift][index & Mask];
 
+    /// <summary>The current chunk table, for a caller that resolves many slots at once (see <see cref="Slot"/>).</summary>
+    public T[][] Snapshot => Volatile.Read(ref _chunks);
+
+    public static ref T Slot(T[][] snapshot, long index) => ref snapshot[index >> Shift][index & Mask];
+
     /// <summary>Copies the first <paramref name="count"/> items out, dropping each chunk once copied to keep the peak low.</summary>
     public T[] Drain(long count)
     {

@@ -93,26 +93,47 @@ internal sealed class IssueSession : IQueryCompleter
     {
         var now = _clock.NowNs();
         var issued = Volatile.Read(ref _issuedSamples);
-        var closedLoopScheduled = Volatile.Read(ref _closedLoopScheduled);
-        var server = _settings.Scenario == TestScenario.Server;
+        var chunks = _latencies.Snapshot;
         var accepted = 0;
-        foreach (ref readonly var response in responses)
+        if (_settings.Scenario == TestScenario.Server)
         {
-            var index = (long)response.Id - 1 - _firstSequence;
-            if ((ulong)index >= (ulong)issued)
+            // The slot holds the scheduled time until the sample completes.
+            foreach (ref readonly var response in responses)
             {
-                Interlocked.Increment(ref _invalidResponses);
-                continue;
+                var index = (long)response.Id - 1 - _firstSequence;
+                if ((ulong)index >= (ulong)issued) continue;
+                ref var slot = ref ChunkedArray<long>.Slot(chunks, index);
+                slot = now - slot;
+                accepted++;
             }
-            ref var slot = ref _latencies[index];
-            slot = now - (server ? slot : closedLoopScheduled);
-            if (_accuracy) _accuracyLog.Record(_firstSequence + index, _qslIndices![index], response.Data.Span);
-            else if (_sampledForLog!.Count != 0) RecordSampled(index, response.Data.Span);
-            accepted++;
         }
+        else
+        {
+            var latency = now - Volatile.Read(ref _closedLoopScheduled);
+            foreach (ref readonly var response in responses)
+            {
+                var index = (long)response.Id - 1 - _firstSequence;
+                if ((ulong)index >= (ulong)issued) continue;
+                ChunkedArray<long>.Slot(chunks, index) = latency;
+                accepted++;
+            }
+        }
+        if (_accuracy || _sampledForLog!.Count != 0) LogResponses(responses, issued);
+        if (accepted != responses.Length) Interlocked.Add(ref _invalidResponses, responses.Length - accepted);
         UpdateMaxCompletion(now);
         var completed = Interlocked.Add(ref _completedSamples, accepted);
         if (completed >= Interlocked.Read(ref _waitTarget)) _progress.Set();
+    }
+
+    private void LogResponses(ReadOnlySpan<QuerySampleResponse> responses, long issued)
+    {
+        foreach (ref readonly var response in responses)
+        {
+            var index = (long)response.Id - 1 - _firstSequence;
+            if ((ulong)index >= (ulong)issued) continue;
+            if (_accuracy) _accuracyLog.Record(_firstSequence + index, _qslIndices![index], response.Data.Span);
+            else RecordSampled(index, response.Data.Span);
+        }
     }
 
     private FinalQuery IssueClosedLoop(QueryGenerator generator, long start, int spq)
