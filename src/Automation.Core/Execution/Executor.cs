@@ -106,7 +106,7 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         }
         if (runner.FindRunScript(node.Script) is { } runScript)
         {
-            var produced = await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct);
+            var produced = await RunScriptKeepingFailedLogAsync(node, runScript, env, workDir, run, ct);
             EnvRules.MergeInto(env, produced, host.PathListSeparator);
             state.Merge(RunScriptProtocol.ReadState(workDir, node.Script.Alias));
         }
@@ -118,6 +118,22 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         foreach (var key in node.Script.ValidateEnvPaths)
             if (exported.TryGetValue(key, out var p) && p.Length > 0) validate.Add(p);
         return new StepOutcome(exported, exportedState, version, evidence, validate.Distinct().ToList());
+    }
+
+    /// <summary>A failed cached build's folder is removed, so its log is copied out first for the user to read.</summary>
+    private async Task<Dictionary<string, string>> RunScriptKeepingFailedLogAsync(PlanNode node, string runScript, Dictionary<string, string> env, string workDir, RunState run, CancellationToken ct)
+    {
+        try
+        {
+            return await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct);
+        }
+        catch (ScriptFailedException e) when (File.Exists(e.LogPath))
+        {
+            var kept = Path.Combine(run.Options.WorkRoot, "failed", $"{node.Script.Alias}-{clock.UtcNow:yyyyMMdd-HHmmss}-{node.Id[..8]}.log");
+            Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
+            File.Copy(e.LogPath, kept, overwrite: true);
+            throw e.WithLogPath(kept);
+        }
     }
 
     /// <summary>Detects the tool; when nothing fits and the script has install_deps, installs it and detects again.</summary>

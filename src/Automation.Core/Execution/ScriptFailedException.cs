@@ -9,6 +9,12 @@ public sealed class ScriptFailedException(string script, string scriptFile, int 
         scriptFile, script,
         "Read the log above; fix the cause (a missing tool, a wrong input or env value) and run again. Nothing was cached for this step.")
 {
+    private readonly IReadOnlyList<string> lastLines = lastLines;
+
     public int ScriptExitCode { get; } = exitCode;
+    public string ScriptName { get; } = script;
+    public string ScriptFile { get; } = scriptFile;
+
+    public ScriptFailedException WithLogPath(string path) => new(ScriptName, ScriptFile, ScriptExitCode, path, lastLines);
     public string LogPath { get; } = logPath;
 }

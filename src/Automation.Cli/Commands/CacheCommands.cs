@@ -1,0 +1,128 @@
+using System.CommandLine;
+using Automation.Cli.Hosting;
+using Automation.Cli.Rendering;
+using Automation.Core.Caching;
+using Automation.Core.Catalog;
+using Automation.Core.Errors;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Automation.Cli.Commands;
+
+/// <summary>`cm cache list|show|rm|verify`.</summary>
+public static class CacheCommands
+{
+    public static Command Create(GlobalOptions g)
+    {
+        var cache = new Command("cache", "Inspect and manage cached script results");
+        cache.Add(List(g));
+        cache.Add(Show(g));
+        cache.Add(Remove(g));
+        cache.Add(Verify(g));
+        return cache;
+    }
+
+    private static Option<string?> TagsOption() => new("--tags") { Description = "Only entries with all these tags (_variation and -tag work too)" };
+
+    private static IReadOnlyCollection<string>? Tags(string? text) => text is null ? null : TagQuery.Split(text).ToList();
+
+    private static Command List(GlobalOptions g)
+    {
+        var tags = TagsOption();
+        var command = new Command("list", "List cache entries") { tags, g.Json, g.CacheDir, g.Verbose };
+        command.SetAction(parse =>
+        {
+            var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();
+            var entries = store.List(Tags(parse.GetValue(tags))).OrderBy(e => e.ScriptAlias, StringComparer.Ordinal).ThenBy(e => e.CreatedUtc).ToList();
+            if (parse.GetValue(g.Json)) Console.Out.WriteLine(new JArray(entries.Select(Summary)).ToString(Formatting.Indented));
+            else
+            {
+                foreach (var e in entries)
+                    Console.Out.WriteLine($"{e.Key}  {e.ScriptAlias}{string.Concat(e.Variations.Select(v => ",_" + v))}{(e.Version is null ? "" : " " + e.Version)}  {e.CreatedUtc:yyyy-MM-dd HH:mm}  {e.Path}");
+                Console.Error.WriteLine($"{entries.Count} entr{(entries.Count == 1 ? "y" : "ies")} in {store.Root}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Show(GlobalOptions g)
+    {
+        var key = new Argument<string>("key") { Description = "Entry key or a unique prefix of it" };
+        var command = new Command("show", "Show one entry: env, version, detection evidence, key inputs") { key, g.Json, g.CacheDir, g.Verbose };
+        command.SetAction(parse =>
+        {
+            var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();
+            var entry = Find(store, parse.GetValue(key)!);
+            var json = Summary(entry);
+            json["env"] = JsonOutput.Map(entry.Env);
+            json["state"] = entry.State;
+            json["evidence"] = entry.Evidence;
+            json["dep_keys"] = new JArray(entry.DepKeys);
+            json["validate_paths"] = new JArray(entry.ValidatePaths);
+            json["key_inputs"] = JsonOutput.Map(entry.KeyInputs);
+            Console.Out.WriteLine(json.ToString(Formatting.Indented));
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Remove(GlobalOptions g)
+    {
+        var key = new Argument<string?>("key") { Description = "Entry key (or unique prefix) to remove", Arity = ArgumentArity.ZeroOrOne };
+        var tags = TagsOption();
+        var all = new Option<bool>("--all") { Description = "Remove every entry" };
+        var command = new Command("rm", "Remove cache entries (by key, by tags, or --all); entries built on them are invalidated") { key, tags, all, g.CacheDir, g.Verbose };
+        command.SetAction(parse =>
+        {
+            var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();
+            int removed;
+            if (parse.GetValue(all)) removed = store.RemoveAll();
+            else if (parse.GetValue(key) is { } k) removed = store.Remove(Find(store, k).Key) ? 1 : 0;
+            else if (parse.GetValue(tags) is { } t) removed = store.RemoveWhere(Tags(t)!);
+            else throw new AutomationException("cm cache rm needs a key, --tags=... or --all", fix: "For example: cm cache rm --tags=get,python3");
+            Console.Error.WriteLine($"removed {removed} entr{(removed == 1 ? "y" : "ies")}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Verify(GlobalOptions g)
+    {
+        var repair = new Option<bool>("--repair") { Description = "Remove stale, corrupt and orphan entries and fix the index" };
+        var command = new Command("verify", "Check every entry (files still exist, entry.json readable, index consistent)") { repair, g.Json, g.CacheDir, g.Verbose };
+        command.SetAction(parse =>
+        {
+            var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();
+            var report = store.Verify(parse.GetValue(repair));
+            if (parse.GetValue(g.Json))
+                Console.Out.WriteLine(new JObject
+                {
+                    ["checked"] = report.Checked, ["valid"] = report.Valid, ["repaired"] = report.Repaired,
+                    ["problems"] = new JArray(report.Problems.Select(p => new JObject { ["key"] = p.Key, ["kind"] = p.Kind.ToString(), ["detail"] = p.Detail })),
+                }.ToString(Formatting.Indented));
+            else
+            {
+                foreach (var p in report.Problems) Console.Out.WriteLine($"{p.Kind,-18} {p.Key}  {p.Detail}");
+                Console.Out.WriteLine($"{report.Checked} checked, {report.Valid} valid, {report.Problems.Count} problem(s){(report.Repaired ? ", repaired" : "")}");
+            }
+            return report.IsHealthy || report.Repaired ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static CacheEntry Find(CacheStore store, string key) =>
+        store.FindByPrefix(key) ?? throw new AutomationException($"no cache entry has a key starting with '{key}' in {store.Root}", fix: "Run `cm cache list` to see the keys.");
+
+    private static JObject Summary(CacheEntry e) => new()
+    {
+        ["key"] = e.Key,
+        ["script"] = e.ScriptAlias,
+        ["uid"] = e.ScriptUid,
+        ["tags"] = new JArray(e.Tags),
+        ["variations"] = new JArray(e.Variations),
+        ["version"] = e.Version,
+        ["created"] = e.CreatedUtc.ToString("O"),
+        ["path"] = e.Path,
+    };
+}
