@@ -83,7 +83,7 @@ public sealed class ErrorCliTests : IDisposable
     {
         ws.AddScript("fails", """{"alias":"fails","uid":"f","tags":["fails"],"cache":true}""", "echo step one; echo 'compiler exploded' >&2; exit 7");
         var r = ws.Cm("run", "script", "fails", "--quiet");
-        AssertCleanError(r, "exited with code 7", "compiler exploded", "cm-run.log");
+        AssertCleanError(r, "exited with code 7", "compiler exploded", "Full log: ", "fails-");
         var log = r.Stderr.Split("Full log: ")[1].Split(' ', '\n')[0].TrimEnd('.');
         Assert.True(File.Exists(log), log);
     }
