@@ -4,18 +4,14 @@ using Automation.Mlperf.Tests.Support;
 
 namespace Automation.Mlperf.Tests.Datasets;
 
-public sealed class FashionMnistTests : IDisposable
+public sealed class FashionMnistTests : TempDirTest
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Fact]
     public void LoadsASplitFromAFolder()
     {
-        var labels = IdxBytes.WriteSplit(_dir.Path, "t10k", 12);
+        var labels = IdxBytes.WriteSplit(Dir.Path, "t10k", 12);
 
-        var set = FashionMnist.Load(_dir.Path, FashionMnistSplit.Test);
+        var set = FashionMnist.Load(Dir.Path, FashionMnistSplit.Test);
 
         Assert.Equal(12, set.Count);
         Assert.Equal(28 * 28, set.Image(11).Length);
@@ -25,10 +21,10 @@ public sealed class FashionMnistTests : IDisposable
     [Fact]
     public void RejectsWrongImageDims()
     {
-        IdxBytes.Write(_dir.File("t10k-images-idx3-ubyte.gz"), IdxBytes.Build(0x803, [2, 20, 20], new byte[800]), gzip: true);
-        IdxBytes.Write(_dir.File("t10k-labels-idx1-ubyte.gz"), IdxBytes.Build(0x801, [2], [0, 1]), gzip: true);
+        IdxBytes.Write(Dir.File("t10k-images-idx3-ubyte.gz"), IdxBytes.Build(0x803, [2, 20, 20], new byte[800]), gzip: true);
+        IdxBytes.Write(Dir.File("t10k-labels-idx1-ubyte.gz"), IdxBytes.Build(0x801, [2], [0, 1]), gzip: true);
 
-        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(_dir.Path, FashionMnistSplit.Test));
+        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(Dir.Path, FashionMnistSplit.Test));
 
         Assert.Contains("wrong dimensions [2, 20, 20], expected [N, 28, 28]", ex.Message);
         Assert.Contains("t10k-images-idx3-ubyte.gz", ex.Message);
@@ -37,10 +33,10 @@ public sealed class FashionMnistTests : IDisposable
     [Fact]
     public void RejectsCountMismatch()
     {
-        IdxBytes.Write(_dir.File("t10k-images-idx3-ubyte.gz"), IdxBytes.Build(0x803, [2, 28, 28], new byte[2 * 784]), gzip: true);
-        IdxBytes.Write(_dir.File("t10k-labels-idx1-ubyte.gz"), IdxBytes.Build(0x801, [3], [0, 1, 2]), gzip: true);
+        IdxBytes.Write(Dir.File("t10k-images-idx3-ubyte.gz"), IdxBytes.Build(0x803, [2, 28, 28], new byte[2 * 784]), gzip: true);
+        IdxBytes.Write(Dir.File("t10k-labels-idx1-ubyte.gz"), IdxBytes.Build(0x801, [3], [0, 1, 2]), gzip: true);
 
-        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(_dir.Path, FashionMnistSplit.Test));
+        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(Dir.Path, FashionMnistSplit.Test));
 
         Assert.Contains("holds 3 labels but t10k-images-idx3-ubyte.gz holds 2 images", ex.Message);
     }
@@ -48,10 +44,10 @@ public sealed class FashionMnistTests : IDisposable
     [Fact]
     public void RejectsOutOfRangeLabel()
     {
-        IdxBytes.Write(_dir.File("t10k-images-idx3-ubyte.gz"), IdxBytes.Build(0x803, [1, 28, 28], new byte[784]), gzip: true);
-        IdxBytes.Write(_dir.File("t10k-labels-idx1-ubyte.gz"), IdxBytes.Build(0x801, [1], [10]), gzip: true);
+        IdxBytes.Write(Dir.File("t10k-images-idx3-ubyte.gz"), IdxBytes.Build(0x803, [1, 28, 28], new byte[784]), gzip: true);
+        IdxBytes.Write(Dir.File("t10k-labels-idx1-ubyte.gz"), IdxBytes.Build(0x801, [1], [10]), gzip: true);
 
-        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(_dir.Path, FashionMnistSplit.Test));
+        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(Dir.Path, FashionMnistSplit.Test));
 
         Assert.Contains("label 10 at index 0", ex.Message);
     }
@@ -59,7 +55,7 @@ public sealed class FashionMnistTests : IDisposable
     [Fact]
     public void MissingFolderSaysHowToInstall()
     {
-        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(_dir.File("none"), FashionMnistSplit.Train));
+        var ex = Assert.Throws<AutomationException>(() => FashionMnist.Load(Dir.File("none"), FashionMnistSplit.Train));
 
         Assert.Contains("dataset-fashion-mnist", ex.Message);
     }

@@ -4,19 +4,15 @@ using Automation.Mlperf.Tests.Support;
 
 namespace Automation.Mlperf.Tests.Datasets;
 
-public sealed class IdxReaderTests : IDisposable
+public sealed class IdxReaderTests : TempDirTest
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void ReadsImagesPlainAndGzip(bool gzip)
     {
         var data = Enumerable.Range(0, 2 * 3 * 4).Select(i => (byte)i).ToArray();
-        var path = _dir.File(gzip ? "images.gz" : "images");
+        var path = Dir.File(gzip ? "images.gz" : "images");
         IdxBytes.Write(path, IdxBytes.Build(0x803, [2, 3, 4], data), gzip);
 
         var file = IdxReader.ReadImages(path);
@@ -29,7 +25,7 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void ReadsLabels()
     {
-        var path = _dir.File("labels");
+        var path = Dir.File("labels");
         IdxBytes.Write(path, IdxBytes.Build(0x801, [3], [7, 0, 9]), gzip: false);
 
         Assert.Equal(new byte[] { 7, 0, 9 }, IdxReader.ReadLabels(path).Data);
@@ -38,7 +34,7 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void RejectsImagesMagicWhereLabelsExpected()
     {
-        var path = _dir.File("labels");
+        var path = Dir.File("labels");
         IdxBytes.Write(path, IdxBytes.Build(0x803, [1, 1, 1], [0]), gzip: true);
 
         var ex = Assert.Throws<AutomationException>(() => IdxReader.ReadLabels(path));
@@ -50,7 +46,7 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void RejectsNonIdxMagic()
     {
-        var path = _dir.File("junk");
+        var path = Dir.File("junk");
         File.WriteAllText(path, "PK\u0003\u0004 this is a zip file");
 
         var ex = Assert.Throws<AutomationException>(() => IdxReader.Read(path));
@@ -63,7 +59,7 @@ public sealed class IdxReaderTests : IDisposable
     public void RejectsTruncatedData()
     {
         var full = IdxBytes.Build(0x803, [2, 28, 28], new byte[2 * 28 * 28]);
-        var path = _dir.File("short.gz");
+        var path = Dir.File("short.gz");
         IdxBytes.Write(path, full[..^10], gzip: true);
 
         var ex = Assert.Throws<AutomationException>(() => IdxReader.ReadImages(path));
@@ -76,7 +72,7 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void RejectsTruncatedHeader()
     {
-        var path = _dir.File("header");
+        var path = Dir.File("header");
         IdxBytes.Write(path, IdxBytes.Build(0x803, [2, 28, 28], [])[..9], gzip: false);
 
         var ex = Assert.Throws<AutomationException>(() => IdxReader.ReadImages(path));
@@ -87,7 +83,7 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void RejectsTrailingBytes()
     {
-        var path = _dir.File("long");
+        var path = Dir.File("long");
         IdxBytes.Write(path, IdxBytes.Build(0x801, [2], [1, 2, 3]), gzip: false);
 
         var ex = Assert.Throws<AutomationException>(() => IdxReader.ReadLabels(path));
@@ -98,7 +94,7 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void RejectsDamagedGzip()
     {
-        var path = _dir.File("bad.gz");
+        var path = Dir.File("bad.gz");
         File.WriteAllBytes(path, [0x1F, 0x8B, 0x08, 0x00, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF]);
 
         var ex = Assert.Throws<AutomationException>(() => IdxReader.ReadLabels(path));
@@ -109,7 +105,7 @@ public sealed class IdxReaderTests : IDisposable
     [Fact]
     public void MissingFileNamesTheFileAndTheFix()
     {
-        var ex = Assert.Throws<AutomationException>(() => IdxReader.ReadLabels(_dir.File("nope")));
+        var ex = Assert.Throws<AutomationException>(() => IdxReader.ReadLabels(Dir.File("nope")));
 
         Assert.Contains("not found", ex.Message);
         Assert.NotNull(ex.Fix);

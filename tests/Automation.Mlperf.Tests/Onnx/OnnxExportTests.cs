@@ -6,15 +6,11 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Automation.Mlperf.Tests.Onnx;
 
-public sealed class OnnxExportTests : IDisposable
+public sealed class OnnxExportTests : TempDirTest
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     private string Export()
     {
-        var path = _dir.File("model.onnx");
+        var path = Dir.File("model.onnx");
         MlpOnnxExporter.Export(Networks.Random(), [1, 28, 28], path, NormalizationParameters.FashionMnist);
         return path;
     }
@@ -50,7 +46,7 @@ public sealed class OnnxExportTests : IDisposable
     public void OnnxRuntimeComputesWhatTheNetworkComputes()
     {
         var net = Networks.Random();
-        var path = _dir.File("m.onnx");
+        var path = Dir.File("m.onnx");
         MlpOnnxExporter.Export(net, [1, 28, 28], path);
         const int count = 7;
         var inputs = Networks.RandomInputs(count);

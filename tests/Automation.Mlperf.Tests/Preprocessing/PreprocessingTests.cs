@@ -5,12 +5,8 @@ using Automation.Mlperf.Tests.Support;
 
 namespace Automation.Mlperf.Tests.Preprocessing;
 
-public sealed class PreprocessingTests : IDisposable
+public sealed class PreprocessingTests : TempDirTest
 {
-    private readonly TempDir _dir = new();
-
-    public void Dispose() => _dir.Dispose();
-
     private static LabeledImages Images(int count)
     {
         var pixels = new byte[count * 784];
@@ -38,7 +34,7 @@ public sealed class PreprocessingTests : IDisposable
     {
         var tensor = ImageNormalizer.Normalize(Images(5), NormalizationParameters.FashionMnist);
 
-        var written = PreprocessedDataset.Write(_dir.Path, "test", tensor, "fashion-mnist/t10k", 10);
+        var written = PreprocessedDataset.Write(Dir.Path, "test", tensor, "fashion-mnist/t10k", 10);
         var opened = PreprocessedDataset.Open(written.SidecarPath);
         var loaded = opened.Load();
 
@@ -57,7 +53,7 @@ public sealed class PreprocessingTests : IDisposable
     public void ReadsARangeWithoutTheRest()
     {
         var tensor = ImageNormalizer.Normalize(Images(4), NormalizationParameters.FashionMnist);
-        var path = _dir.File("x.tensor");
+        var path = Dir.File("x.tensor");
         TensorFile.Write(path, tensor.Data, tensor.Shape);
 
         using var handle = TensorFile.OpenRead(path);
@@ -72,7 +68,7 @@ public sealed class PreprocessingTests : IDisposable
     public void DetectsATruncatedTensorFile()
     {
         var tensor = ImageNormalizer.Normalize(Images(2), NormalizationParameters.FashionMnist);
-        var written = PreprocessedDataset.Write(_dir.Path, "t", tensor, "x", 10);
+        var written = PreprocessedDataset.Write(Dir.Path, "t", tensor, "x", 10);
         var bytes = File.ReadAllBytes(written.TensorPath);
         File.WriteAllBytes(written.TensorPath, bytes[..^4]);
 

@@ -11,3 +11,11 @@ public sealed class TempDir : IDisposable
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { }
     }
 }
+
+/// <summary>Base for test classes that write files: a fresh folder a test, removed afterwards.</summary>
+public abstract class TempDirTest : IDisposable
+{
+    protected TempDir Dir { get; } = new();
+
+    public void Dispose() => Dir.Dispose();
+}
