@@ -15,7 +15,7 @@ public static class MlpOnnxExporter
 
     public static OnnxModel ToModel(MlpNetwork network, IReadOnlyList<int> sampleShape, NormalizationParameters? preprocessing = null)
     {
-        if (sampleShape.Aggregate(1, (a, d) => a * d) != network.InputSize)
+        if (Shapes.ElementCount(sampleShape) != network.InputSize)
             throw new ArgumentException($"Sample shape [{string.Join(", ", sampleShape)}] does not hold the network's {network.InputSize} inputs.");
 
         var inputShape = new List<OnnxDim> { OnnxDim.Symbolic(BatchDim) };

@@ -89,7 +89,7 @@ public static class OnnxModelWriter
 
     private static void WriteTensor(CodedOutputStream o, OnnxInitializer tensor)
     {
-        var expected = tensor.Dims.Aggregate(1L, (a, d) => a * d);
+        var expected = Shapes.ElementCount(tensor.Dims);
         if (expected != tensor.Data.Length)
             throw new ArgumentException($"Initializer '{tensor.Name}' has dims [{string.Join(", ", tensor.Dims)}] ({expected} elements) but {tensor.Data.Length} values.");
         foreach (var d in tensor.Dims) Int64(o, TensorDims, d);

@@ -15,7 +15,7 @@ public enum TensorElementType : uint
 /// <summary>The header of a tensor file; <see cref="DataOffset"/> is where element 0 starts.</summary>
 public sealed record TensorFileHeader(TensorElementType ElementType, int[] Shape, int DataOffset)
 {
-    public long ElementCount => Shape.Aggregate(1L, (a, d) => a * d);
+    public long ElementCount => Shapes.ElementCount(Shape.Select(d => (long)d));
     public int ElementSize => ElementType == TensorElementType.Float32 ? 4 : 1;
     public long DataBytes => ElementCount * ElementSize;
 }

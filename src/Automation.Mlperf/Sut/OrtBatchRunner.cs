@@ -52,11 +52,11 @@ public sealed class OrtBatchRunner : IDisposable
         _sampleDims = [.. input.SampleShape.Select(d => (long)d)];
         _fixedBatch = input.FixedBatch is not null;
         BatchSize = input.FixedBatch ?? options.BatchSize;
-        SampleSize = input.SampleShape.Aggregate(1, (a, d) => a * d);
+        SampleSize = Shapes.ElementCount(input.SampleShape);
         _outputSampleDims = [.. output.Dimensions.Skip(1).Select(d => (long)Math.Max(d, 1))];
         // Outputs whose per-sample shape is only known after a run are allocated by ORT and copied out.
         _preallocatedOutput = output.Dimensions.Skip(1).All(d => d > 0);
-        OutputSize = (int)_outputSampleDims.Aggregate(1L, (a, d) => a * d);
+        OutputSize = (int)Shapes.ElementCount(_outputSampleDims);
         _input = GC.AllocateArray<float>(BatchSize * SampleSize, pinned: true);
         _output = GC.AllocateArray<float>(BatchSize * OutputSize, pinned: true);
     }

@@ -17,7 +17,7 @@ public sealed class PreprocessedDatasetQsl : IQuerySampleLibrary, ISampleSource
         _dataset = dataset;
         _header = TensorFile.ReadHeader(dataset.TensorPath);
         SampleShape = dataset.SampleShape;
-        SampleSize = SampleShape.Aggregate(1, (a, d) => a * d);
+        SampleSize = Shapes.ElementCount(SampleShape);
         PerformanceSampleCount = Math.Clamp(performanceSampleCount ?? dataset.Count, 1, Math.Max(1, dataset.Count));
         _buffer = new LoadedSampleBuffer(dataset.Count, SampleSize);
         _labels = new Lazy<byte[]>(dataset.ReadLabels);

@@ -9,7 +9,7 @@ namespace Automation.Mlperf.Sut;
 /// </summary>
 public sealed class SyntheticInputQsl(IReadOnlyList<int> sampleShape, int totalSampleCount = 1024, ulong seed = 0) : IQuerySampleLibrary, ISampleSource
 {
-    private readonly LoadedSampleBuffer _buffer = new(totalSampleCount, sampleShape.Aggregate(1, (a, d) => a * d));
+    private readonly LoadedSampleBuffer _buffer = new(totalSampleCount, Shapes.ElementCount(sampleShape));
 
     /// <summary>Shapes samples from the model's first input: the batch dimension dropped, symbolic dimensions taken as 1.</summary>
     public static SyntheticInputQsl ForModel(string modelPath, int totalSampleCount = 1024, ulong seed = 0) =>
@@ -19,7 +19,7 @@ public sealed class SyntheticInputQsl(IReadOnlyList<int> sampleShape, int totalS
     public int TotalSampleCount => totalSampleCount;
     public int PerformanceSampleCount => totalSampleCount;
     public IReadOnlyList<int> SampleShape => sampleShape;
-    public int SampleSize { get; } = sampleShape.Aggregate(1, (a, d) => a * d);
+    public int SampleSize { get; } = Shapes.ElementCount(sampleShape);
 
     public void LoadSamplesToRam(IReadOnlyList<int> sampleIndices) =>
         _buffer.Load(sampleIndices, (index, destination) =>
