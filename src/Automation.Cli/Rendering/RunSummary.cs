@@ -1,8 +1,9 @@
+using System.Globalization;
 using Automation.Core.Execution;
 
 namespace Automation.Cli.Rendering;
 
-/// <summary>The human-readable end of a run: which steps ran or came from the cache, and what the script exported.</summary>
+/// <summary>The human-readable end of a run: which steps ran or came from the cache, then the MLPerf result table or the exported env.</summary>
 public static class RunSummary
 {
     public static void Write(RunResult result, TextWriter output)
@@ -13,10 +14,38 @@ public static class RunSummary
             var variations = string.Concat(step.Variations.Select(v => ",_" + v));
             output.WriteLine($"  {step.Script}{variations}{(step.Outcome.Version is { } v ? " " + v : "")} ({how}, {(step.Finished - step.Started).TotalSeconds:0.00} s)");
         }
-        if (result.Root.Outcome.NewEnv.Count > 0)
-        {
-            output.WriteLine();
-            foreach (var (k, v) in result.Root.Outcome.NewEnv.OrderBy(kv => kv.Key, StringComparer.Ordinal)) output.WriteLine($"{k}={v}");
-        }
+        var env = result.Root.Outcome.NewEnv;
+        output.WriteLine();
+        if (env.ContainsKey("CM_MLPERF_SCENARIO_RESULTS_DIR")) WriteMlperfTable(env, output);
+        else
+            foreach (var (k, v) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal)) output.WriteLine($"{k}={v}");
     }
+
+    private static void WriteMlperfTable(IReadOnlyDictionary<string, string> env, TextWriter output)
+    {
+        string Get(string key) => env.TryGetValue(key, out var v) ? v : "";
+        var rows = new List<(string, string)>
+        {
+            ("model", $"{Get("CM_MLPERF_MODEL")} ({Get("CM_MLPERF_BACKEND")}, {Get("CM_MLPERF_DEVICE")}, LoadGen {Get("CM_MLPERF_LOADGEN_ENGINE")})"),
+            ("scenario", $"{Get("CM_MLPERF_LOADGEN_SCENARIO")}, mode {Get("CM_MLPERF_LOADGEN_MODE")}"),
+        };
+        if (env.ContainsKey("CM_MLPERF_RESULT_VALIDITY"))
+        {
+            var metric = Get("CM_MLPERF_RESULT_METRIC");
+            rows.Add((metric.Replace('_', ' '), metric.EndsWith("_ns", StringComparison.Ordinal) ? Ms(Get("CM_MLPERF_RESULT_VALUE")) : Get("CM_MLPERF_RESULT_VALUE")));
+            rows.Add(("latency p50 / p90 / p99", $"{Ms(Get("CM_MLPERF_RESULT_LATENCY_P50_NS"))} / {Ms(Get("CM_MLPERF_RESULT_LATENCY_P90_NS"))} / {Ms(Get("CM_MLPERF_RESULT_LATENCY_P99_NS"))}"));
+            rows.Add(("queries / samples", $"{Get("CM_MLPERF_RESULT_QUERY_COUNT")} / {Get("CM_MLPERF_RESULT_SAMPLE_COUNT")} in {Get("CM_MLPERF_RESULT_DURATION_S")} s"));
+            var validity = Get("CM_MLPERF_RESULT_VALIDITY");
+            rows.Add(("result", validity == "VALID" ? "VALID" : $"INVALID ({Get("CM_MLPERF_RESULT_INVALID_REASONS")})"));
+        }
+        if (env.ContainsKey("CM_MLPERF_ACCURACY"))
+            rows.Add(("accuracy (top-1)", $"{Get("CM_MLPERF_ACCURACY")}% ({Get("CM_MLPERF_ACCURACY_GOOD")}/{Get("CM_MLPERF_ACCURACY_TOTAL")})"));
+        rows.Add(("results", Get("CM_MLPERF_SCENARIO_RESULTS_DIR")));
+        var width = rows.Max(r => r.Item1.Length);
+        output.WriteLine("MLPerf-style result");
+        foreach (var (name, value) in rows) output.WriteLine($"  {name.PadRight(width)}  {value}");
+    }
+
+    private static string Ms(string ns) =>
+        double.TryParse(ns, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) ? (v / 1e6).ToString("0.000", CultureInfo.InvariantCulture) + " ms" : ns;
 }

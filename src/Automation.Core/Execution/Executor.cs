@@ -21,7 +21,7 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
     public async Task<RunResult> RunAsync(Plan plan, ExecutionOptions options, CancellationToken ct = default)
     {
         var run = new RunState(options);
-        var root = await ExecuteAsync(plan.Root, run, ct);
+        var root = await ExecuteAsync(plan.Root, run, ScriptMeta.Empty, ct);
         var env = new Dictionary<string, string>(plan.Root.Env, StringComparer.Ordinal);
         EnvRules.MergeInto(env, root.Outcome.NewEnv, host.PathListSeparator);
         return new RunResult(root, run.Records, env);
@@ -34,7 +34,9 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         public List<StepRecord> Records { get; } = [];
     }
 
-    private async Task<StepRecord> ExecuteAsync(PlanNode node, RunState run, CancellationToken ct)
+    /// <param name="inherited">Keys the parent gained at run time (from earlier deps or its own run), which the node sees
+    /// where its planned env has no value: CM's "deps see the env as it is when they run". They are not part of cache keys.</param>
+    private async Task<StepRecord> ExecuteAsync(PlanNode node, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
     {
         if (run.Done.TryGetValue(node.Id, out var done)) return done;
         var started = clock.UtcNow;
@@ -42,14 +44,14 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         if (node.IsCached)
         {
             var hit = cache.TryGet(node);
-            var cached = hit ?? await cache.GetOrBuildAsync(node, (dir, token) => BuildAsync(node, dir, run, token), ct);
+            var cached = hit ?? await cache.GetOrBuildAsync(node, (dir, token) => BuildAsync(node, dir, run, inherited, token), ct);
             record = Record(node, cached.Outcome, started, fromCache: !cached.WasBuilt, cached.EntryDir);
         }
         else
         {
             var workDir = Path.Combine(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
             if (Directory.Exists(workDir)) Directory.Delete(workDir, recursive: true);
-            var outcome = await BuildAsync(node, workDir, run, ct);
+            var outcome = await BuildAsync(node, workDir, run, inherited, ct);
             record = Record(node, outcome, started, fromCache: false, workDir);
         }
         run.Done[node.Id] = record;
@@ -64,10 +66,11 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
             File.Exists(log) ? log : null, outcome, started, clock.UtcNow);
     }
 
-    private async Task<StepOutcome> BuildAsync(PlanNode node, string workDir, RunState run, CancellationToken ct)
+    private async Task<StepOutcome> BuildAsync(PlanNode node, string workDir, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
     {
         Directory.CreateDirectory(workDir);
         var env = new Dictionary<string, string>(node.Env, StringComparer.Ordinal);
+        foreach (var (key, value) in inherited) env.TryAdd(key, value);
         var state = new JObject();
         await RunDepsAsync(node, env, state, run, ct, DepPhase.Deps, DepPhase.Prehook);
 
@@ -155,7 +158,9 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
     {
         foreach (var edge in node.Deps.Where(e => phases.Contains(e.Phase)))
         {
-            var record = await ExecuteAsync(edge.Node, run, ct);
+            var gained = env.Where(kv => !node.Env.ContainsKey(kv.Key) && !EnvRules.MatchesAny(kv.Key, EnvRules.LocalKeyPatterns))
+                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+            var record = await ExecuteAsync(edge.Node, run, gained, ct);
             EnvRules.MergeInto(env, record.Outcome.NewEnv, host.PathListSeparator);
             state.Merge(record.Outcome.NewState);
         }

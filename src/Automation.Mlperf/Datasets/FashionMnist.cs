@@ -29,6 +29,14 @@ public static class FashionMnist
     public static IReadOnlyList<string> ClassNames { get; } =
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
+    private static readonly string[] Stems = ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"];
+
+    /// <summary>The official file names, gzipped, as published and as Debian installs them.</summary>
+    public static IReadOnlyList<string> FileNames { get; } = Stems.Select(s => s + ".gz").ToArray();
+
+    /// <summary>The four files present in a folder (gzipped or not); a missing one is an error naming it.</summary>
+    public static IReadOnlyList<string> FilesIn(string folder) => Stems.Select(s => Locate(folder, s)).ToList();
+
     public static LabeledImages Load(string folder, FashionMnistSplit split)
     {
         var prefix = split == FashionMnistSplit.Train ? "train" : "t10k";

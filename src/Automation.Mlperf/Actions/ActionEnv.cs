@@ -1,0 +1,42 @@
+using System.Globalization;
+using Automation.Core.Errors;
+using Automation.Core.Execution;
+
+namespace Automation.Mlperf.Actions;
+
+/// <summary>Typed reads of a built-in action's env, with errors that name the script and the key to set.</summary>
+public sealed class ActionEnv(ActionContext context)
+{
+    public string Script => context.Node.Script.Alias;
+
+    public string? Get(string key) => context.Env.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
+
+    public string Get(string key, string fallback) => Get(key) ?? fallback;
+
+    public string Require(string key, string fix) =>
+        Get(key) ?? throw new AutomationException($"env key {key} is not set", context.Node.Script.MetaFile, Script, fix);
+
+    public int Int(string key, int fallback)
+    {
+        var text = Get(key);
+        if (text is null) return fallback;
+        return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) && v >= 0
+            ? v
+            : throw new AutomationException($"env key {key} must be a whole number, not '{text}'", context.Node.Script.MetaFile, Script, $"Pass a number, e.g. --env.{key}=8.");
+    }
+
+    public double Double(string key, double fallback)
+    {
+        var text = Get(key);
+        if (text is null) return fallback;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new AutomationException($"env key {key} must be a number, not '{text}'", context.Node.Script.MetaFile, Script, $"Pass a number, e.g. --env.{key}=1.5.");
+    }
+
+    public void Say(string line)
+    {
+        context.Log.WriteLine(line);
+        if (!context.Quiet) Console.Error.WriteLine(line);
+    }
+}

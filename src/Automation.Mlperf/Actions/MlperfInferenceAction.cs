@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Automation.Core.Errors;
+using Automation.Core.Execution;
+using Automation.LoadGen;
+using Automation.LoadGen.Results;
+using Automation.LoadGen.Settings;
+using Automation.Mlperf.Sut;
+using Newtonsoft.Json.Linq;
+
+namespace Automation.Mlperf.Actions;
+
+/// <summary>
+/// The harness of app-mlperf-inference: an ONNX Runtime SUT over the preprocessed dataset, driven by LoadGen in the
+/// chosen scenario and mode, writing MLPerf logs into the results layout of docs/results-layout.md.
+/// </summary>
+public sealed class MlperfInferenceAction : IBuiltinAction
+{
+    public string Name => "app-mlperf-inference";
+
+    public Task<StepOutcome> RunAsync(ActionContext context, CancellationToken cancellationToken)
+    {
+        var env = new ActionEnv(context);
+        var run = MlperfRunSpec.From(env);
+        if (run.Device != "cpu")
+            throw new AutomationException(
+                $"device '{run.Device}' needs the GPU build of ONNX Runtime (CUDA execution provider), but this build links the CPU package Microsoft.ML.OnnxRuntime, and the GPU package is not available from this project's package registry",
+                context.Node.Script.MetaFile, env.Script,
+                "Run with _cpu; for CUDA, build cm against Microsoft.ML.OnnxRuntime.Gpu on a machine with CUDA 12 and cuDNN 9 (see docs/pipeline.md).");
+
+        var scenarioDir = Path.Combine(run.ResultsDir, run.SystemName, run.Model, run.Scenario.ToString());
+        Directory.CreateDirectory(scenarioDir);
+        var userConf = WriteUserConf(run, scenarioDir);
+
+        var qsl = PreprocessedDatasetQsl.Open(run.DatasetSidecar, run.PerformanceSampleCount);
+        using var sut = new OnnxRuntimeSut(run.ModelPath, qsl, new OnnxRuntimeSutOptions(run.BatchSize, run.Threads));
+        var engine = LoadGenEngines.Create(run.Engine, context.Env, env.Script);
+        var baseSettings = TestSettings.FromConfig(null, File.ReadAllText(userConf), run.Model, run.Scenario);
+
+        var newEnv = new Dictionary<string, string>
+        {
+            ["CM_MLPERF_RESULTS_DIR"] = run.ResultsDir,
+            ["CM_MLPERF_SCENARIO_RESULTS_DIR"] = scenarioDir,
+            ["CM_MLPERF_USER_CONF"] = userConf,
+            ["CM_MLPERF_LOADGEN_SCENARIO"] = run.Scenario.ToString(),
+            ["CM_MLPERF_LOADGEN_MODE"] = run.Mode,
+            ["CM_MLPERF_LOADGEN_ENGINE"] = engine.EngineName,
+            ["CM_MLPERF_MODEL"] = run.Model,
+            ["CM_MLPERF_SYSTEM_NAME"] = run.SystemName,
+        };
+        LoadGenResult? performance = null;
+        if (run.Mode is "accuracy" or "submission")
+        {
+            var dir = Path.Combine(scenarioDir, "accuracy");
+            var result = Run(engine, sut, qsl, baseSettings with { Mode = TestMode.AccuracyOnly }, dir, env);
+            newEnv["CM_MLPERF_ACCURACY_LOG_DIR"] = dir;
+            newEnv["CM_MLPERF_ACCURACY_LOG_PATH"] = Path.Combine(dir, "mlperf_log_accuracy.json");
+            newEnv["CM_MLPERF_ACCURACY_SAMPLES"] = result.AccuracyLogEntries.ToString(CultureInfo.InvariantCulture);
+        }
+        if (run.Mode is "performance" or "submission")
+        {
+            var dir = Path.Combine(scenarioDir, "performance", "run_1");
+            performance = Run(engine, sut, qsl, baseSettings with { Mode = TestMode.PerformanceOnly }, dir, env);
+            newEnv["CM_MLPERF_PERFORMANCE_LOG_DIR"] = dir;
+            foreach (var (k, v) in Figures(performance)) newEnv[k] = v;
+        }
+        File.WriteAllText(Path.Combine(scenarioDir, "cm-run-info.json"), RunInfo(run, context, engine, performance).ToString());
+        return Task.FromResult(new StepOutcome(newEnv, new JObject()));
+    }
+
+    private static LoadGenResult Run(ILoadGenEngine engine, OnnxRuntimeSut sut, PreprocessedDatasetQsl qsl, TestSettings settings, string dir, ActionEnv env)
+    {
+        if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+        env.Say($"LoadGen ({engine.EngineName}) {settings.Scenario} {settings.Mode} → {dir}");
+        var result = engine.Run(sut, qsl, settings, new LogSettings { OutputDirectory = dir });
+        if (sut.Fault is { } fault)
+            throw new AutomationException($"ONNX Runtime failed during the run: {fault.Message}", script: env.Script, fix: "Check the model and the preprocessed data match (input shape, float32).");
+        return result;
+    }
+
+    private static string WriteUserConf(MlperfRunSpec run, string scenarioDir)
+    {
+        var s = run.Scenario.ToString();
+        var lines = new List<string> { "# Written by cm app-mlperf-inference; LoadGen reads it after its built-in mlperf.conf." };
+        string Line(string key, string value) => $"{run.Model}.{s}.{key} = {value}";
+        if (run.TargetQps is { } qps) lines.Add(Line("target_qps", qps.ToString(CultureInfo.InvariantCulture)));
+        if (run.TargetLatencyMs is { } latency) lines.Add(Line("target_latency", latency.ToString(CultureInfo.InvariantCulture)));
+        if (run.TestQueryCount is { } n)
+        {
+            // CM's short test mode: a fixed number of queries and no minimum duration; not a compliant submission run.
+            lines.Add(Line("min_query_count", n.ToString(CultureInfo.InvariantCulture)));
+            lines.Add(Line("max_query_count", n.ToString(CultureInfo.InvariantCulture)));
+            lines.Add(Line("min_duration", "0"));
+        }
+        var path = Path.Combine(scenarioDir, "user.conf");
+        File.WriteAllText(path, string.Join('\n', lines) + "\n");
+        return path;
+    }
+
+    private static Dictionary<string, string> Figures(LoadGenResult r)
+    {
+        var f = new Dictionary<string, string>
+        {
+            ["CM_MLPERF_RESULT_VALIDITY"] = r.IsValid ? "VALID" : "INVALID",
+            ["CM_MLPERF_RESULT_QUERY_COUNT"] = r.QueryCount.ToString(CultureInfo.InvariantCulture),
+            ["CM_MLPERF_RESULT_SAMPLE_COUNT"] = r.SampleCount.ToString(CultureInfo.InvariantCulture),
+            ["CM_MLPERF_RESULT_DURATION_S"] = r.DurationSeconds.ToString("0.###", CultureInfo.InvariantCulture),
+        };
+        if (!r.IsValid) f["CM_MLPERF_RESULT_INVALID_REASONS"] = string.Join("; ", r.InvalidReasons);
+        var (metric, value) = r.Scenario switch
+        {
+            TestScenario.Offline => ("samples_per_second", r.SamplesPerSecond),
+            TestScenario.Server => ("completed_samples_per_second", r.CompletedSamplesPerSecond),
+            TestScenario.SingleStream => ("p90_latency_ns", (double?)r.EarlyStoppingLatencyNs),
+            _ => ("p99_latency_ns", (double?)r.EarlyStoppingLatencyNs),
+        };
+        f["CM_MLPERF_RESULT_METRIC"] = metric;
+        f["CM_MLPERF_RESULT_VALUE"] = (value ?? 0).ToString("0.###", CultureInfo.InvariantCulture);
+        if (r.SampleLatency is { } lat)
+        {
+            f["CM_MLPERF_RESULT_LATENCY_MEAN_NS"] = lat.MeanNs.ToString(CultureInfo.InvariantCulture);
+            foreach (var p in lat.Percentiles)
+                f[$"CM_MLPERF_RESULT_LATENCY_P{(p.Percentile * 100).ToString("0.#", CultureInfo.InvariantCulture).Replace('.', '_')}_NS"] = p.LatencyNs.ToString(CultureInfo.InvariantCulture);
+        }
+        return f;
+    }
+
+    private static JObject RunInfo(MlperfRunSpec run, ActionContext context, ILoadGenEngine engine, LoadGenResult? performance)
+    {
+        var host = new JObject();
+        foreach (var (k, v) in context.Env.Where(kv => kv.Key.StartsWith("CM_HOST_", StringComparison.Ordinal)).OrderBy(kv => kv.Key, StringComparer.Ordinal)) host[k] = v;
+        return new JObject
+        {
+            ["model"] = run.Model,
+            ["model_path"] = run.ModelPath,
+            ["model_sha256"] = Sha256(run.ModelPath),
+            ["dataset"] = run.DatasetSidecar,
+            ["framework"] = "onnxruntime",
+            ["framework_version"] = OnnxRuntimeInfo.Version,
+            ["device"] = run.Device,
+            ["scenario"] = run.Scenario.ToString(),
+            ["mode"] = run.Mode,
+            ["loadgen_engine"] = engine.EngineName,
+            ["batch_size"] = run.BatchSize,
+            ["threads"] = run.Threads,
+            ["test_query_count"] = run.TestQueryCount,
+            ["system_name"] = run.SystemName,
+            ["result_validity"] = performance is null ? null : performance.IsValid ? "VALID" : "INVALID",
+            ["host"] = host,
+        };
+    }
+
+    private static string Sha256(string path)
+    {
+        using var stream = File.OpenRead(path);
+        return Convert.ToHexStringLower(SHA256.HashData(stream));
+    }
+}
+
+/// <summary>What one app-mlperf-inference run was asked to do, read from env once.</summary>
+public sealed record MlperfRunSpec(
+    string Model, string Device, TestScenario Scenario, string Mode, string Engine, string ResultsDir, string SystemName,
+    string ModelPath, string DatasetSidecar, int BatchSize, int Threads, int? TestQueryCount, double? TargetQps, double? TargetLatencyMs,
+    int? PerformanceSampleCount)
+{
+    public static MlperfRunSpec From(ActionEnv env)
+    {
+        var scenarioText = env.Get("CM_MLPERF_LOADGEN_SCENARIO", "Offline");
+        if (!Enum.TryParse<TestScenario>(scenarioText, ignoreCase: true, out var scenario))
+            throw new AutomationException($"unknown scenario '{scenarioText}'", script: env.Script, fix: "Use _offline, _server, _singlestream or _multistream.");
+        var mode = env.Get("CM_MLPERF_LOADGEN_MODE", "performance");
+        if (mode is not ("performance" or "accuracy" or "submission"))
+            throw new AutomationException($"unknown mode '{mode}'", script: env.Script, fix: "Use _performance-only, _accuracy-only or _submission.");
+        var resultsDir = Path.GetFullPath(env.Get("CM_MLPERF_RESULTS_DIR") ?? Path.Combine(env.Get("CM_TMP_CURRENT_PATH", "."), "results"));
+        var host = env.Get("CM_HOST_SYSTEM_NAME", "host");
+        var device = env.Get("CM_MLPERF_DEVICE", "cpu");
+        return new MlperfRunSpec(
+            env.Get("CM_MLPERF_MODEL", "fashion-mnist"),
+            device,
+            scenario,
+            mode,
+            env.Get("CM_MLPERF_LOADGEN_ENGINE", "native"),
+            resultsDir,
+            env.Get("CM_MLPERF_SYSTEM_NAME") ?? Sanitize($"{host}-onnxruntime-{device}"),
+            env.Require("CM_ML_MODEL_FILE_WITH_PATH", "Run through the model dep (get,ml-model,...) or pass --model_path=FILE."),
+            env.Require("CM_DATASET_PREPROCESSED_PATH", "Run through the preprocessed-dataset dep."),
+            Math.Max(1, env.Int("CM_MLPERF_BATCH_SIZE", 32)),
+            env.Int("CM_MLPERF_THREADS", 0),
+            env.Get("CM_TEST_QUERY_COUNT") is null ? null : env.Int("CM_TEST_QUERY_COUNT", 0),
+            env.Get("CM_MLPERF_LOADGEN_TARGET_QPS") is null ? null : env.Double("CM_MLPERF_LOADGEN_TARGET_QPS", 0),
+            env.Get("CM_MLPERF_LOADGEN_TARGET_LATENCY") is null ? null : env.Double("CM_MLPERF_LOADGEN_TARGET_LATENCY", 0),
+            env.Get("CM_MLPERF_PERFORMANCE_SAMPLE_COUNT") is null ? null : env.Int("CM_MLPERF_PERFORMANCE_SAMPLE_COUNT", 0));
+    }
+
+    private static string Sanitize(string name) =>
+        new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());
+}
+
+/// <summary>The linked ONNX Runtime's version, for records and system descriptions.</summary>
+public static class OnnxRuntimeInfo
+{
+    public static string Version => typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+}
