@@ -16,25 +16,33 @@ if [ -z "$pkg" ]; then
   exit 2
 fi
 sudo=""
-if [ "$manager" != brew ] && [ "$(id -u)" != 0 ]; then
+if [ "$manager" = apt-get ] && dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+  : # already there: no root needed
+elif [ "$manager" != brew ] && [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then sudo="sudo -n"
   else
     echo "get-generic-sys-util: installing '$pkg' needs root, and this user ($(id -un)) is not root and has no passwordless sudo. Run by hand: sudo $manager install -y $pkg   then run this command again." >&2
     exit 3
   fi
 fi
-echo "Installing $pkg with $manager ..."
 case "$manager" in
   apt-get)
-    export DEBIAN_FRONTEND=noninteractive
-    if ! $sudo apt-get install -y --no-install-recommends "$pkg"; then
-      # A fresh machine often has no package lists yet.
-      $sudo apt-get update -q
-      $sudo apt-get install -y --no-install-recommends "$pkg"
+    if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      echo "$pkg is already installed."
+    else
+      echo "Installing $pkg with $manager ..."
+      export DEBIAN_FRONTEND=noninteractive
+      # Wait for another apt/dpkg run instead of failing on its lock.
+      lock=(-o DPkg::Lock::Timeout=600)
+      if ! $sudo apt-get "${lock[@]}" install -y --no-install-recommends "$pkg"; then
+        # A fresh machine often has no package lists yet.
+        $sudo apt-get "${lock[@]}" update -q
+        $sudo apt-get "${lock[@]}" install -y --no-install-recommends "$pkg"
+      fi
     fi
     version=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null || true) ;;
-  dnf|yum) $sudo "$manager" install -y "$pkg"; version=$(rpm -q --qf '%{VERSION}' "$pkg" 2>/dev/null || true) ;;
-  brew) brew install "$pkg"; version=$(brew list --versions "$pkg" | awk '{print $2}') ;;
+  dnf|yum) echo "Installing $pkg with $manager ..."; $sudo "$manager" install -y "$pkg"; version=$(rpm -q --qf '%{VERSION}' "$pkg" 2>/dev/null || true) ;;
+  brew) echo "Installing $pkg with brew ..."; brew install "$pkg"; version=$(brew list --versions "$pkg" | awk '{print $2}') ;;
 esac
 {
   echo "CM_SYS_UTIL_INSTALLED_PACKAGE=$pkg"

@@ -122,7 +122,7 @@ public sealed class NativeLoadGen(ILoadGenClock? clock = null, TimeProvider? wal
     private static void LogVersion(DetailLog detail)
     {
         const string file = "version.cs";
-        var assembly = typeof(NativeLoadGen).Assembly.Location;
+        var assembly = System.Environment.ProcessPath ?? "";
         var built = string.IsNullOrEmpty(assembly) ? DateTime.UnixEpoch : File.GetLastWriteTimeUtc(assembly);
         detail.Log("loadgen_version", $"{LoadGenVersion} @ automation-{EngineLabel}", file);
         detail.Log("loadgen_engine", EngineLabel, file);

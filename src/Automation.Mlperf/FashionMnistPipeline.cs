@@ -1,3 +1,4 @@
+using Newtonsoft.Json.Linq;
 using Automation.Mlperf.Datasets;
 using Automation.Mlperf.Onnx;
 using Automation.Mlperf.Preprocessing;
@@ -14,7 +15,28 @@ public sealed record TrainingReport(
     int TestSamples,
     double TestAccuracy,
     double TrainingSeconds,
-    IReadOnlyList<EpochReport> Epochs);
+    IReadOnlyList<EpochReport> Epochs)
+{
+    public JObject ToJson() => new()
+    {
+        ["model"] = Model,
+        ["options"] = new JObject
+        {
+            ["hidden_units"] = Options.HiddenUnits, ["epochs"] = Options.Epochs, ["batch_size"] = Options.BatchSize,
+            ["learning_rate"] = Options.LearningRate, ["decay_every"] = Options.DecayEvery, ["seed"] = Options.Seed,
+        },
+        ["normalization"] = new JObject { ["mean"] = Normalization.Mean, ["std"] = Normalization.Std },
+        ["train_samples"] = TrainSamples,
+        ["test_samples"] = TestSamples,
+        ["test_accuracy"] = TestAccuracy,
+        ["training_seconds"] = TrainingSeconds,
+        ["epochs"] = new JArray(Epochs.Select(e => new JObject
+        {
+            ["epoch"] = e.Epoch, ["mean_loss"] = e.MeanLoss, ["train_accuracy"] = e.TrainAccuracy,
+            ["validation_accuracy"] = e.ValidationAccuracy, ["seconds"] = e.Elapsed.TotalSeconds,
+        })),
+    };
+}
 
 /// <summary>A trained network and its report; the report is what goes to disk, the network is for callers that keep going.</summary>
 public sealed record TrainedModel(TrainingReport Report, MlpNetwork Network);
@@ -50,7 +72,7 @@ public static class FashionMnistPipeline
 
         var report = new TrainingReport(Path.GetFileName(modelPath), options, parameters, train.Count, test.Count,
             result.Network.Evaluate(test), result.Duration.TotalSeconds, result.Epochs);
-        File.WriteAllText(Path.ChangeExtension(modelPath, ".training.json"), MlperfJson.Serialize(report));
+        File.WriteAllText(Path.ChangeExtension(modelPath, ".training.json"), report.ToJson().ToString(Newtonsoft.Json.Formatting.Indented));
         return new TrainedModel(report, result.Network);
     }
 }

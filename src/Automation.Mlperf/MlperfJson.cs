@@ -1,21 +1,21 @@
+using Automation.Core.Errors;
 using Newtonsoft.Json;
-using Newtonsoft.Json.Serialization;
+using Newtonsoft.Json.Linq;
 
 namespace Automation.Mlperf;
 
-/// <summary>One JSON style for every sidecar this project writes: snake_case, indented, so files diff and hash stably.</summary>
+/// <summary>JSON helpers built on JObject only: reflection-based serialization does not survive Native AOT trimming.</summary>
 internal static class MlperfJson
 {
-    public static JsonSerializerSettings Settings { get; } = new()
+    public static JObject ParseObject(string json, string path)
     {
-        ContractResolver = new DefaultContractResolver { NamingStrategy = new SnakeCaseNamingStrategy() },
-        Formatting = Formatting.Indented,
-        MissingMemberHandling = MissingMemberHandling.Ignore,
-    };
-
-    public static string Serialize<T>(T value) => JsonConvert.SerializeObject(value, Settings);
-
-    public static T Deserialize<T>(string json, string path) =>
-        JsonConvert.DeserializeObject<T>(json, Settings)
-        ?? throw new Core.Errors.AutomationException("JSON file is empty", file: path);
+        try
+        {
+            return JObject.Parse(json);
+        }
+        catch (JsonReaderException e)
+        {
+            throw new AutomationException($"malformed JSON at line {e.LineNumber}, column {e.LinePosition}", file: path, fix: "Rebuild the file (run the step that writes it again).");
+        }
+    }
 }

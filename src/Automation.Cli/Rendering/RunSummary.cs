@@ -32,7 +32,7 @@ public static class RunSummary
         if (env.ContainsKey("CM_MLPERF_RESULT_VALIDITY"))
         {
             var metric = Get("CM_MLPERF_RESULT_METRIC");
-            rows.Add((metric.Replace('_', ' '), metric.EndsWith("_ns", StringComparison.Ordinal) ? Ms(Get("CM_MLPERF_RESULT_VALUE")) : Get("CM_MLPERF_RESULT_VALUE")));
+            rows.Add((metric.Replace("_ns", "").Replace('_', ' '), metric.EndsWith("_ns", StringComparison.Ordinal) ? Ms(Get("CM_MLPERF_RESULT_VALUE")) : Get("CM_MLPERF_RESULT_VALUE")));
             rows.Add(("latency p50 / p90 / p99", $"{Ms(Get("CM_MLPERF_RESULT_LATENCY_P50_NS"))} / {Ms(Get("CM_MLPERF_RESULT_LATENCY_P90_NS"))} / {Ms(Get("CM_MLPERF_RESULT_LATENCY_P99_NS"))}"));
             rows.Add(("queries / samples", $"{Get("CM_MLPERF_RESULT_QUERY_COUNT")} / {Get("CM_MLPERF_RESULT_SAMPLE_COUNT")} in {Get("CM_MLPERF_RESULT_DURATION_S")} s"));
             var validity = Get("CM_MLPERF_RESULT_VALIDITY");

@@ -39,7 +39,7 @@ public sealed class DetailLog(Func<long> nowNs, long originNs)
 
     /// <summary>A JSON object of strings, e.g. loadgen_file_sha1.</summary>
     public void Log(string key, IReadOnlyDictionary<string, string> values, string file = "version.cs") =>
-        Append(key, JsonSerializer.Serialize(values, Json), file, Level.Info);
+        Append(key, "{" + string.Join(", ", values.Select(kv => Quote(kv.Key) + ": " + Quote(kv.Value))) + "}", file, Level.Info);
 
     public void LogError(string key, string value, string file = "loadgen.cs")
     {
@@ -80,7 +80,8 @@ public sealed class DetailLog(Func<long> nowNs, long originNs)
         }
     }
 
-    private static string Quote(string value) => JsonSerializer.Serialize(value, Json);
+    // JsonEncodedText escapes without reflection, so this stays Native AOT safe.
+    private static string Quote(string value) => "\"" + JsonEncodedText.Encode(value, Json.Encoder).ToString() + "\"";
 
     private enum Level { Info, Warning, Error }
 }

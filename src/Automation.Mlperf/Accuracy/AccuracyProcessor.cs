@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Automation.Core.Errors;
 using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 
 namespace Automation.Mlperf.Accuracy;
 
@@ -69,9 +70,13 @@ public static class AccuracyProcessor
         try
         {
             using var reader = new JsonTextReader(File.OpenText(path));
-            return JsonSerializer.Create(MlperfJson.Settings).Deserialize<List<AccuracyLogEntry>>(reader) ?? [];
+            var array = JToken.ReadFrom(reader) as JArray
+                ?? throw new JsonReaderException("the top level is not an array");
+            return array.Select(t => t is JObject o
+                    ? new AccuracyLogEntry((ulong)o["seq_id"]!, (int)o["qsl_idx"]!, (string?)o["data"] ?? "")
+                    : throw new JsonReaderException("an entry is not an object")).ToList();
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is JsonException or NullReferenceException or InvalidCastException or ArgumentException)
         {
             throw new AutomationException($"accuracy log is not a JSON array of {{seq_id, qsl_idx, data}}: {ex.Message}", file: path,
                 fix: "Check that the run finished; a killed run leaves the log unterminated.", inner: ex);

@@ -33,8 +33,8 @@ public sealed class MlperfInferenceAction : IBuiltinAction
         Directory.CreateDirectory(scenarioDir);
         var userConf = WriteUserConf(run, scenarioDir);
 
-        var qsl = PreprocessedDatasetQsl.Open(run.DatasetSidecar, run.PerformanceSampleCount);
-        using var sut = new OnnxRuntimeSut(run.ModelPath, qsl, new OnnxRuntimeSutOptions(run.BatchSize, run.Threads));
+        var qsl = OpenQsl(run, env);
+        using var sut = new OnnxRuntimeSut(run.ModelPath, qsl.Source, new OnnxRuntimeSutOptions(run.BatchSize, run.Threads));
         var engine = LoadGenEngines.Create(run.Engine, context.Env, env.Script);
         var baseSettings = TestSettings.FromConfig(null, File.ReadAllText(userConf), run.Model, run.Scenario);
 
@@ -52,8 +52,11 @@ public sealed class MlperfInferenceAction : IBuiltinAction
         LoadGenResult? performance = null;
         if (run.Mode is "accuracy" or "submission")
         {
+            if (run.DatasetSidecar is null)
+                throw new AutomationException("accuracy needs a real dataset, and the light app runs on synthetic inputs", context.Node.Script.MetaFile, env.Script,
+                    "Use _performance-only with the light app, or app-mlperf-inference with a dataset for accuracy.");
             var dir = Path.Combine(scenarioDir, "accuracy");
-            var result = Run(engine, sut, qsl, baseSettings with { Mode = TestMode.AccuracyOnly }, dir, env);
+            var result = Run(engine, sut, qsl.Library, baseSettings with { Mode = TestMode.AccuracyOnly }, dir, env);
             newEnv["CM_MLPERF_ACCURACY_LOG_DIR"] = dir;
             newEnv["CM_MLPERF_ACCURACY_LOG_PATH"] = Path.Combine(dir, "mlperf_log_accuracy.json");
             newEnv["CM_MLPERF_ACCURACY_SAMPLES"] = result.AccuracyLogEntries.ToString(CultureInfo.InvariantCulture);
@@ -61,7 +64,7 @@ public sealed class MlperfInferenceAction : IBuiltinAction
         if (run.Mode is "performance" or "submission")
         {
             var dir = Path.Combine(scenarioDir, "performance", "run_1");
-            performance = Run(engine, sut, qsl, baseSettings with { Mode = TestMode.PerformanceOnly }, dir, env);
+            performance = Run(engine, sut, qsl.Library, baseSettings with { Mode = TestMode.PerformanceOnly }, dir, env);
             newEnv["CM_MLPERF_PERFORMANCE_LOG_DIR"] = dir;
             foreach (var (k, v) in Figures(performance)) newEnv[k] = v;
         }
@@ -69,7 +72,16 @@ public sealed class MlperfInferenceAction : IBuiltinAction
         return Task.FromResult(new StepOutcome(newEnv, new JObject()));
     }
 
-    private static LoadGenResult Run(ILoadGenEngine engine, OnnxRuntimeSut sut, PreprocessedDatasetQsl qsl, TestSettings settings, string dir, ActionEnv env)
+    /// <summary>The preprocessed dataset, or for the light app random inputs shaped from the model's input metadata.</summary>
+    private static IQuerySampleLibraryWithSamples OpenQsl(MlperfRunSpec run, ActionEnv env)
+    {
+        if (run.DatasetSidecar is { } sidecar) return new DatasetSamples(PreprocessedDatasetQsl.Open(sidecar, run.PerformanceSampleCount));
+        var count = env.Int("CM_MLPERF_SYNTHETIC_SAMPLE_COUNT", 1024);
+        env.Say($"Synthetic inputs: {count} random samples shaped from {Path.GetFileName(run.ModelPath)}'s input metadata.");
+        return new SyntheticSamples(SyntheticInputQsl.ForModel(run.ModelPath, count));
+    }
+
+    private static LoadGenResult Run(ILoadGenEngine engine, OnnxRuntimeSut sut, IQuerySampleLibrary qsl, TestSettings settings, string dir, ActionEnv env)
     {
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
@@ -136,7 +148,7 @@ public sealed class MlperfInferenceAction : IBuiltinAction
             ["model"] = run.Model,
             ["model_path"] = run.ModelPath,
             ["model_sha256"] = Sha256(run.ModelPath),
-            ["dataset"] = run.DatasetSidecar,
+            ["dataset"] = run.DatasetSidecar ?? "synthetic",
             ["framework"] = "onnxruntime",
             ["framework_version"] = OnnxRuntimeInfo.Version,
             ["device"] = run.Device,
@@ -162,7 +174,7 @@ public sealed class MlperfInferenceAction : IBuiltinAction
 /// <summary>What one app-mlperf-inference run was asked to do, read from env once.</summary>
 public sealed record MlperfRunSpec(
     string Model, string Device, TestScenario Scenario, string Mode, string Engine, string ResultsDir, string SystemName,
-    string ModelPath, string DatasetSidecar, int BatchSize, int Threads, int? TestQueryCount, double? TargetQps, double? TargetLatencyMs,
+    string ModelPath, string? DatasetSidecar, int BatchSize, int Threads, int? TestQueryCount, double? TargetQps, double? TargetLatencyMs,
     int? PerformanceSampleCount)
 {
     public static MlperfRunSpec From(ActionEnv env)
@@ -177,7 +189,7 @@ public sealed record MlperfRunSpec(
         var host = env.Get("CM_HOST_SYSTEM_NAME", "host");
         var device = env.Get("CM_MLPERF_DEVICE", "cpu");
         return new MlperfRunSpec(
-            env.Get("CM_MLPERF_MODEL", "fashion-mnist"),
+            env.Get("CM_MLPERF_MODEL") ?? Path.GetFileNameWithoutExtension(env.Require("CM_ML_MODEL_FILE_WITH_PATH", "Pass --model_path=FILE.")),
             device,
             scenario,
             mode,
@@ -185,7 +197,7 @@ public sealed record MlperfRunSpec(
             resultsDir,
             env.Get("CM_MLPERF_SYSTEM_NAME") ?? Sanitize($"{host}-onnxruntime-{device}"),
             env.Require("CM_ML_MODEL_FILE_WITH_PATH", "Run through the model dep (get,ml-model,...) or pass --model_path=FILE."),
-            env.Require("CM_DATASET_PREPROCESSED_PATH", "Run through the preprocessed-dataset dep."),
+            env.Get("CM_MLPERF_DATASET", "preprocessed") == "synthetic" ? null : env.Require("CM_DATASET_PREPROCESSED_PATH", "Run through the preprocessed-dataset dep."),
             Math.Max(1, env.Int("CM_MLPERF_BATCH_SIZE", 32)),
             env.Int("CM_MLPERF_THREADS", 0),
             env.Get("CM_TEST_QUERY_COUNT") is null ? null : env.Int("CM_TEST_QUERY_COUNT", 0),
@@ -202,4 +214,23 @@ public sealed record MlperfRunSpec(
 public static class OnnxRuntimeInfo
 {
     public static string Version => typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+}
+
+/// <summary>A QSL together with the sample source the SUT reads from (the same object for our QSLs).</summary>
+internal interface IQuerySampleLibraryWithSamples
+{
+    IQuerySampleLibrary Library { get; }
+    ISampleSource Source { get; }
+}
+
+internal sealed record DatasetSamples(PreprocessedDatasetQsl Qsl) : IQuerySampleLibraryWithSamples
+{
+    public IQuerySampleLibrary Library => Qsl;
+    public ISampleSource Source => Qsl;
+}
+
+internal sealed record SyntheticSamples(SyntheticInputQsl Qsl) : IQuerySampleLibraryWithSamples
+{
+    public IQuerySampleLibrary Library => Qsl;
+    public ISampleSource Source => Qsl;
 }

@@ -1,3 +1,5 @@
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
 using Automation.Core.Errors;
 
 namespace Automation.Mlperf.Preprocessing;
@@ -10,7 +12,40 @@ public sealed record PreprocessedDatasetInfo(
     string LabelsFile,
     int[] Shape,
     int ClassCount,
-    NormalizationParameters Normalization);
+    NormalizationParameters Normalization)
+{
+    // Hand-written JObject mapping: reflection-based serializers do not survive Native AOT trimming.
+    public JObject ToJson() => new()
+    {
+        ["format_version"] = FormatVersion,
+        ["source"] = Source,
+        ["tensor_file"] = TensorFile,
+        ["labels_file"] = LabelsFile,
+        ["shape"] = new JArray(Shape),
+        ["class_count"] = ClassCount,
+        ["normalization"] = new JObject
+        {
+            ["mean"] = Normalization.Mean, ["std"] = Normalization.Std, ["scale"] = Normalization.Scale,
+            ["layout"] = Normalization.Layout, ["data_type"] = Normalization.DataType,
+        },
+    };
+
+    public static PreprocessedDatasetInfo FromJson(JObject o, string path)
+    {
+        try
+        {
+            var n = (JObject)o["normalization"]!;
+            return new PreprocessedDatasetInfo(
+                (int)o["format_version"]!, (string)o["source"]!, (string)o["tensor_file"]!, (string)o["labels_file"]!,
+                o["shape"]!.Select(t => (int)t).ToArray(), (int)o["class_count"]!,
+                new NormalizationParameters((float)n["mean"]!, (float)n["std"]!, (float)n["scale"]!, (string)n["layout"]!, (string)n["data_type"]!));
+        }
+        catch (Exception e) when (e is NullReferenceException or InvalidCastException or ArgumentException or FormatException)
+        {
+            throw new AutomationException("preprocessed data set sidecar is missing fields or has wrong types", file: path, fix: "Run the preprocessing step again.");
+        }
+    }
+}
 
 /// <summary>
 /// A preprocessed data set on disk: <c>{stem}.tensor</c> (float32 NCHW, <see cref="TensorFile"/>),
@@ -44,7 +79,7 @@ public sealed class PreprocessedDataset
         Preprocessing.TensorFile.Write(Path.Combine(directory, info.TensorFile), tensor.Data, tensor.Shape);
         Preprocessing.TensorFile.Write(Path.Combine(directory, info.LabelsFile), tensor.Labels, [tensor.Labels.Length]);
         var sidecar = Path.Combine(directory, stem + ".json");
-        File.WriteAllText(sidecar, MlperfJson.Serialize(info));
+        File.WriteAllText(sidecar, info.ToJson().ToString(Formatting.Indented));
         return new PreprocessedDataset(sidecar, info);
     }
 
@@ -53,7 +88,7 @@ public sealed class PreprocessedDataset
     {
         if (!File.Exists(sidecarPath))
             throw new AutomationException("preprocessed data set sidecar not found", file: sidecarPath, fix: "Run the preprocessing step first.");
-        var info = MlperfJson.Deserialize<PreprocessedDatasetInfo>(File.ReadAllText(sidecarPath), sidecarPath);
+        var info = PreprocessedDatasetInfo.FromJson(MlperfJson.ParseObject(File.ReadAllText(sidecarPath), sidecarPath), sidecarPath);
         if (info.FormatVersion != FormatVersion)
             throw new AutomationException($"preprocessed data set has format version {info.FormatVersion}, expected {FormatVersion}", file: sidecarPath,
                 fix: "Run the preprocessing step again.");
