@@ -25,7 +25,8 @@ public sealed class SlurmBackend(SlurmOptions options, IProcessRunner? processes
 
     public async Task<IReadOnlyList<PointRecord>> RunAsync(ExperimentPlan plan, IReadOnlyList<PreparedPoint> pending, IProgress<PointRecord> progress, CancellationToken cancellationToken)
     {
-        foreach (var p in pending) File.Delete(Path.Combine(p.Dir, PointRecord.FileName)); // a stale failure must not stand in for this run
+        foreach (var p in pending)
+            if (File.Exists(Path.Combine(p.Dir, PointRecord.FileName))) File.Delete(Path.Combine(p.Dir, PointRecord.FileName)); // a stale failure must not stand in for this run
         var submission = await SubmitAsync(plan, pending, cancellationToken);
         log?.WriteLine($"slurm: submitted array job {submission.ArrayJobId} ({pending.Count} points) and collect job {submission.CollectJobId} ({options.CollectAfter}:{submission.ArrayJobId})");
         if (!options.Wait)
