@@ -38,10 +38,11 @@ public static class Program
     {
         var g = new GlobalOptions();
         var root = new RootCommand("cm: portable automation scripts (CM-compatible) for reproducible MLPerf-style benchmarks");
-        root.Add(new Command("run", "Run a script") { RunScriptCommand.Create(g) });
+        root.Add(new Command("run", "Run a script or an experiment") { RunScriptCommand.Create(g), RunExperimentCommand.Create(g), RunExperimentCommand.Step(g) });
         root.Add(FindShowCommands.Find(g));
         root.Add(FindShowCommands.Show(g));
         root.Add(CacheCommands.Create(g));
+        root.Add(DockerScriptCommand.Create(g));
         return root;
     }
 }

@@ -34,8 +34,9 @@ public sealed class Engine
 
     public CacheStore CreateStore() => new(Workspace.CacheDir, SystemClock.Instance);
 
+    /// <summary>CM_WORK_ROOT moves the work folders of uncached steps (experiments give each point its own, so concurrent points never share one).</summary>
     public ExecutionOptions ExecutionOptions(bool quiet) =>
-        new(Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath);
+        new(Environment.GetEnvironmentVariable("CM_WORK_ROOT") is { Length: > 0 } w ? Path.GetFullPath(w) : Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath);
 
     /// <summary>The caller's CM env: CM_* variables of this process.</summary>
     public static IReadOnlyDictionary<string, string> CallerEnv() =>
