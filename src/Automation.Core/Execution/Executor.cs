@@ -49,8 +49,7 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         }
         else
         {
-            var workDir = Path.Combine(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
-            if (Directory.Exists(workDir)) Directory.Delete(workDir, recursive: true);
+            var workDir = WorkFolders.ForThisProcess(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
             var outcome = await BuildAsync(node, workDir, run, inherited, ct);
             record = Record(node, outcome, started, fromCache: false, workDir);
         }

@@ -212,4 +212,20 @@ public sealed class EngineCliTests : IDisposable
         Assert.True(again.ExitCode == 0, again.All);
         Assert.Equal(1, ws.CountEntries());
     }
+
+    [Fact]
+    public async Task ParallelRunsOfOneUncachedStepDoNotShareAWorkFolder()
+    {
+        ws.AddScript("uncached-slow", """{"alias":"uncached-slow","uid":"8888888888888888","tags":["uncached","slow"],"new_env_keys":["CM_U"]}""",
+            """
+            echo mine > marker.txt
+            sleep 1
+            [ "$(cat marker.txt)" = mine ] && [ -f marker.txt ]
+            echo CM_U=$PWD > tmp-run-env.out
+            """);
+        var runs = Enumerable.Range(0, 3).Select(_ => Task.Run(() => ws.Cm("run", "script", "--tags=uncached,slow", "-j"))).ToList();
+        var results = await Task.WhenAll(runs);
+        Assert.All(results, r => Assert.True(r.ExitCode == 0, r.Stderr));
+        Assert.Equal(3, results.Select(r => (string?)JObject.Parse(r.Stdout)["new_env"]!["CM_U"]).Distinct().Count());
+    }
 }
