@@ -29,7 +29,7 @@ public static class Program
         var rows = new List<(string What, double Value, string Unit, string Baseline, double BaselineValue, string Target)>();
 
         var trueMs = Median(runs, () => Time("/bin/true", [], repo));
-        var pythonMs = Median(runs, () => Time("python3", ["-c", "pass"], repo));
+        var pythonMs = Median(runs, () => Time(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3", ["-c", "pass"], repo));
         var help = Median(runs, () => Time(cm, ["--help"], repo));
         rows.Add(("cm --help start-up", help, "ms", "process start (/bin/true)", trueMs, "CM `cm version`: 126 ms"));
 

@@ -7,8 +7,23 @@ namespace Automation.Core.Catalog;
 public sealed class ScriptCatalog
 {
     private readonly IReadOnlyList<ScriptMeta> scripts;
+    private readonly Dictionary<string, List<int>> byTag = new(StringComparer.Ordinal);
+    private readonly HashSet<string>[] tagSets;
 
-    public ScriptCatalog(IEnumerable<ScriptMeta> scripts) => this.scripts = scripts.ToList();
+    public ScriptCatalog(IEnumerable<ScriptMeta> scripts)
+    {
+        this.scripts = scripts.ToList();
+        tagSets = new HashSet<string>[this.scripts.Count];
+        for (var i = 0; i < this.scripts.Count; i++)
+        {
+            tagSets[i] = this.scripts[i].Tags.ToHashSet(StringComparer.Ordinal);
+            foreach (var tag in tagSets[i])
+            {
+                if (!byTag.TryGetValue(tag, out var list)) byTag[tag] = list = [];
+                list.Add(i);
+            }
+        }
+    }
 
     public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots)
     {
@@ -33,6 +48,16 @@ public sealed class ScriptCatalog
     public ScriptMeta? FindByAliasOrUid(string name) =>
         scripts.FirstOrDefault(s => s.Alias == name) ?? scripts.FirstOrDefault(s => s.Uid == name);
 
-    public IReadOnlyList<ScriptMeta> Find(TagQuery query) =>
-        query.IsEmpty ? scripts : scripts.Where(s => query.Matches(s.Tags.ToHashSet(StringComparer.Ordinal))).ToList();
+    /// <summary>Scripts having every required tag and none of the excluded ones, in catalog order; uses the tag index.</summary>
+    public IReadOnlyList<ScriptMeta> Find(TagQuery query)
+    {
+        if (query.Required.Count == 0) return query.IsEmpty ? scripts : scripts.Where((_, i) => query.Matches(tagSets[i])).ToList();
+        List<int>? narrowest = null;
+        foreach (var tag in query.Required)
+        {
+            if (!byTag.TryGetValue(tag, out var list)) return [];
+            if (narrowest is null || list.Count < narrowest.Count) narrowest = list;
+        }
+        return narrowest!.Where(i => query.Matches(tagSets[i])).Select(i => scripts[i]).ToList();
+    }
 }
