@@ -41,6 +41,8 @@ public static class Program
         root.Add(new Command("run", "Run a script") { RunScriptCommand.Create(g) });
         root.Add(FindShowCommands.Find(g));
         root.Add(FindShowCommands.Show(g));
+        root.Add(ImportCommand.Create(g));
+        root.Add(DocsCommand.Create(g));
         return root;
     }
 }

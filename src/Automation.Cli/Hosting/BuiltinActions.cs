@@ -1,9 +1,11 @@
+using Automation.Cli.Actions;
 using Automation.Core.Execution;
+using Automation.Mlperf.Runtime;
 
 namespace Automation.Cli.Hosting;
 
 /// <summary>The built-in actions scripts may name in their meta.</summary>
 public static class BuiltinActions
 {
-    public static IEnumerable<IBuiltinAction> All(Engine engine) => [];
+    public static IEnumerable<IBuiltinAction> All(Engine engine) => [new DownloadFileAction(), new ExtractFileAction(), new OnnxRuntimeInfoAction()];
 }

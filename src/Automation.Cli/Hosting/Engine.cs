@@ -35,7 +35,7 @@ public sealed class Engine
     public CacheStore CreateStore() => new(Workspace.CacheDir, SystemClock.Instance);
 
     public ExecutionOptions ExecutionOptions(bool quiet) =>
-        new(Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath);
+        new(Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath, message => Console.Error.WriteLine("warning: " + message));
 
     /// <summary>The caller's CM env: CM_* variables of this process.</summary>
     public static IReadOnlyDictionary<string, string> CallerEnv() =>
