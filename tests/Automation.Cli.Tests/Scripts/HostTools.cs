@@ -53,12 +53,12 @@ public static class HostTools
     public static bool IsRoot => OperatingSystem.IsLinux() && Environment.UserName == "root";
 }
 
-/// <summary>A fact that runs only where <c>tool</c> is on the host PATH; elsewhere it is skipped with a message.</summary>
+/// <summary>A fact that runs only where one of the tools is on the host PATH; elsewhere it is skipped with a message.</summary>
 public sealed class WithToolFactAttribute : FactAttribute
 {
-    public WithToolFactAttribute(string tool)
+    public WithToolFactAttribute(params string[] anyOf)
     {
-        if (!HostTools.Exists(tool)) Skip = $"{tool} is not installed on this machine, so its real detection is not tested here.";
+        if (!anyOf.Any(HostTools.Exists)) Skip = $"{anyOf[0]} is not installed on this machine, so its real detection is not tested here.";
     }
 }
 
