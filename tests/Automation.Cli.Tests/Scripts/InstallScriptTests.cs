@@ -112,6 +112,18 @@ public sealed class InstallScriptTests() : ScriptTestBase(ScriptHarness.Fixtures
         Assert.Equal(["install -y --no-install-recommends libfoo-dev"], Fx.CallsOf(apt));
     }
 
+    [Fact]
+    public async Task Sys_util_check_command_that_succeeds_installs_nothing()
+    {
+        var (apt, _) = FakeApt("cmake", "cmake", "cmake version 9.9.9");
+        var env = new Dictionary<string, string> { ["PATH"] = HostTools.PathWithout(Fx, "apt-get", "id") };
+
+        var run = await Cm.RunAsync("get,generic-sys-util,_cmake", env, new Dictionary<string, string> { ["check"] = "test -d /" });
+
+        Assert.Equal("", run.Root.Outcome.NewEnv["CM_SYS_UTIL_INSTALLED_PACKAGE"]);
+        Assert.Empty(Fx.CallsOf(apt));
+    }
+
     [RootAptFact]
     public async Task Get_tree_installs_the_debian_package_for_real_then_serves_it_from_cache()
     {
