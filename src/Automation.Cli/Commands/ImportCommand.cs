@@ -2,7 +2,6 @@ using System.CommandLine;
 using Automation.Core.Catalog;
 using Automation.Core.Errors;
 using Automation.Core.Meta;
-using Automation.Core.World;
 using Newtonsoft.Json;
 
 namespace Automation.Cli.Commands;
@@ -54,12 +53,11 @@ public sealed class ScriptImporter(bool force)
             throw new AutomationException($"{jsonPath} already exists", jsonPath, meta.Alias, "Pass --force to overwrite it, or --to DIR to write elsewhere.");
         if (targetRoot is not null) CopyFolder(folder, destination);
         File.WriteAllText(jsonPath, text);
-        new ScriptLoader(PhysicalFileSystem.Instance).TryLoad(destination);
 
         yield return $"{meta.Alias}: wrote {jsonPath} ({meta.Tags.Count} tags, {meta.Variations.Count} variations, {meta.AllDeps().Count()} deps)";
         if (File.Exists(Path.Combine(folder, "customize.py")))
             yield return $"  note: {meta.Alias} has customize.py, which this engine does not run; running the script fails with a message until its preprocess/postprocess logic is expressed in the meta (detect, env) or in run.sh (docs/cm-compatibility.md).";
-        if (!File.Exists(Path.Combine(folder, "run.sh")) && !File.Exists(Path.Combine(folder, "run.bat")) && meta.Detect is null && meta.Builtin is null && meta.AllDeps().Any() == false)
+        if (!File.Exists(Path.Combine(folder, "run.sh")) && !File.Exists(Path.Combine(folder, "run.bat")) && meta.Detect is null && meta.Builtin is null && !meta.AllDeps().Any())
             yield return $"  note: {meta.Alias} has no run script, detect block or deps, so running it does nothing.";
     }
 

@@ -50,7 +50,7 @@ public static class ScriptDocs
             ("inputs", Array(s.InputMapping.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => Object(
                 ("flag", Text("--" + kv.Key)),
                 ("key", Text(kv.Value)),
-                ("desc", Text(Cell(descriptions?[kv.Key]?["desc"]?.Value<string>() ?? ""))))))),
+                ("desc", Text(Cell((descriptions?[kv.Key] as JObject)?.Value<string>("desc") ?? ""))))))),
             ("exports", Array(s.NewEnvKeys.Select(k => Text(k)))),
             ("detected", Array(DetectedKeys(s.Detect).Select(k => Text(k)))),
             ("unavailable", Array(s.UnavailableEnv.Select(kv => Text($"{kv.Key}={kv.Value}")))));
