@@ -4,6 +4,12 @@
 set -e
 name="${CM_SYS_UTIL_NAME:?choose a package with a variation such as _cmake or _name.PACKAGE}"
 manager="${CM_HOST_OS_PACKAGE_MANAGER:-}"
+# --check=COMMAND: when it succeeds the utility is already there and nothing is installed.
+if [ -n "${CM_SYS_UTIL_CHECK_CMD:-}" ] && bash -c "$CM_SYS_UTIL_CHECK_CMD" >/dev/null 2>&1; then
+  echo "get-generic-sys-util: '$name' is already present ($CM_SYS_UTIL_CHECK_CMD succeeded); nothing to install."
+  echo "CM_SYS_UTIL_INSTALLED_PACKAGE=" > tmp-run-env.out
+  exit 0
+fi
 case "$manager" in
   apt-get) pkg="${CM_SYS_UTIL_APT_PACKAGE:-}" ;;
   dnf|yum) pkg="${CM_SYS_UTIL_DNF_PACKAGE:-}" ;;

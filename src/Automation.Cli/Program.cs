@@ -43,6 +43,8 @@ public static class Program
         root.Add(FindShowCommands.Show(g));
         root.Add(CacheCommands.Create(g));
         root.Add(DockerScriptCommand.Create(g));
+        root.Add(ImportCommand.Create(g));
+        root.Add(DocsCommand.Create(g));
         return root;
     }
 }

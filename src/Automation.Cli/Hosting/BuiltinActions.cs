@@ -1,5 +1,7 @@
+using Automation.Cli.Actions;
 using Automation.Core.Execution;
 using Automation.Mlperf.Actions;
+using Automation.Mlperf.Runtime;
 
 namespace Automation.Cli.Hosting;
 
@@ -8,6 +10,9 @@ public static class BuiltinActions
 {
     public static IEnumerable<IBuiltinAction> All(Engine engine) =>
     [
+        new DownloadFileAction(),
+        new ExtractFileAction(),
+        new OnnxRuntimeInfoAction(),
         new FashionMnistDatasetAction(),
         new FashionMnistPreprocessAction(),
         new FashionMnistModelAction(),

@@ -72,7 +72,8 @@ internal sealed class CandidateFinder
     {
         var folders = new List<(string, string)>();
         folders.AddRange(HomeFolders());
-        folders.AddRange(PathFolders());
+        // Data files (headers) never live on PATH.
+        if (!_spec.ReadFile) folders.AddRange(PathFolders());
         folders.AddRange(ExtraFolders());
         return folders.DistinctBy(f => f.Item1, _pathComparer).ToList();
     }

@@ -20,7 +20,9 @@ public sealed record DetectSpec(
     IReadOnlyList<KeyValuePair<string, string>> Env,
     CsvQuery? Csv,
     string? NotFound,
-    TimeSpan Timeout)
+    TimeSpan Timeout,
+    bool ReadFile = false,
+    string? VersionTemplate = null)
 {
     /// <summary>Used when a spec gives no version_regex: the first dotted number, with an optional pre-release label.</summary>
     public const string DefaultVersionRegex = @"(\d+\.\d+(?:\.\d+)*(?:-?[A-Za-z][0-9A-Za-z.]*)?)";
@@ -28,6 +30,12 @@ public sealed record DetectSpec(
     public static IReadOnlyList<string> DefaultVersionArgs { get; } = ["--version"];
 
     public static TimeSpan DefaultTimeout { get; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// <c>"read_file": true</c>: the candidates are data files (headers such as cudnn_version.h), not programs: the
+    /// version regex runs over the file's text instead of a command's output, and PATH is not searched.
+    /// </summary>
+    public const int MaxReadBytes = 256 * 1024;
 
     /// <summary>The name used in messages: the first executable name.</summary>
     public string ToolName => Executables.Count > 0 ? Executables[0] : WindowsExecutables[0];

@@ -15,7 +15,7 @@ public static class DetectSpecParser
     private static readonly HashSet<string> KnownKeys =
     [
         "executables", "windows_executables", "exclude", "path_env", "home_env", "search_paths", "all_matches",
-        "version_args", "version_regex", "timeout_s", "env", "parse", "columns", "version_column", "header", "row_env", "not_found",
+        "version_args", "version_regex", "version_template", "read_file", "timeout_s", "env", "parse", "columns", "version_column", "header", "row_env", "not_found",
     ];
 
     private static readonly HashSet<string> CsvOnlyKeys = ["columns", "version_column", "header", "row_env"];
@@ -42,7 +42,12 @@ public static class DetectSpecParser
             reader.StringList("exclude"), reader.StringList("path_env"), reader.StringMap("home_env"), reader.StringList("search_paths"),
             reader.Bool("all_matches") ?? false,
             detect.ContainsKey("version_args") ? reader.StringList("version_args") : DetectSpec.DefaultVersionArgs,
-            regex, reader.StringMap("env"), csv, reader.String("not_found"), ReadTimeout(reader));
+            regex, reader.StringMap("env"), csv, reader.String("not_found"), ReadTimeout(reader),
+            reader.Bool("read_file") ?? false, reader.String("version_template"));
+        if (spec.ReadFile && detect.ContainsKey("version_args"))
+            throw reader.Fail("version_args", "not used with \"read_file\": true; the file's text is read instead of running it");
+        if (spec.VersionTemplate is not null && csv is not null)
+            throw reader.Fail("version_template", "not used with \"parse\": \"csv\"; the version comes from version_column");
         TryRender(reader, spec, groups);
         return spec;
     }
@@ -92,6 +97,8 @@ public static class DetectSpecParser
             "/opt/sample/bin/tool", "/opt/sample/bin/tool", ToolVersion.Parse("1.2.3"),
             groups.Select(g => KeyValuePair.Create(g, "sample")), spec.Csv is null ? null : 1);
         var output = new Dictionary<string, string>();
+        if (spec.VersionTemplate is { } versionTemplate)
+            EnvTemplate.RenderInto([KeyValuePair.Create("version", versionTemplate)], ProbeGroups(groups), output, (_, problem) => reader.Fail("version_template", problem));
         EnvTemplate.RenderInto(spec.Env, sample, output, (key, problem) => reader.Fail($"env.{key}", problem));
         if (spec.Csv is { } csv)
         {
@@ -99,6 +106,9 @@ public static class DetectSpecParser
             EnvTemplate.RenderInto(csv.RowEnv, EnvTemplate.RowVariables(sample, 0, row), output, (key, problem) => reader.Fail($"row_env.{key}", problem));
         }
     }
+
+    private static Dictionary<string, Fluid.Values.FluidValue> ProbeGroups(IReadOnlyList<string> groups) =>
+        groups.ToDictionary(g => g, g => (Fluid.Values.FluidValue)new Fluid.Values.StringValue("1"), StringComparer.Ordinal);
 
     private sealed class Reader(JObject json, string metaFile, string scriptAlias)
     {

@@ -17,11 +17,11 @@ public sealed class Detector(IFileSystem fileSystem, IHostEnvironment host, IPro
         DetectSpec spec, IReadOnlyDictionary<string, string> env, VersionConstraint constraint, CancellationToken ct = default)
     {
         var finder = new CandidateFinder(fileSystem, host, spec, env);
-        var probe = new VersionProbe(runner, spec, env);
+        var probe = new VersionProbe(runner, fileSystem, spec, env);
         var examined = new List<Examined>();
         foreach (var file in finder.Find())
         {
-            var outcome = file.Executable ? await probe.RunAsync(file.Path, ct) : ProbeOutcome.Rejected("not executable");
+            var outcome = file.Executable || spec.ReadFile ? await probe.RunAsync(file.Path, ct) : ProbeOutcome.Rejected("not executable");
             var satisfies = outcome.Version is not null && constraint.IsSatisfiedBy(outcome.Version);
             examined.Add(new Examined(file, outcome, satisfies));
             if (satisfies && !spec.AllMatches) break;
@@ -30,7 +30,7 @@ public sealed class Detector(IFileSystem fileSystem, IHostEnvironment host, IPro
         var candidates = examined.Select(e => ToCandidate(e, constraint)).ToList();
         var chosen = Choose(examined) ?? throw DetectionException.NothingSuitable(spec, constraint, finder.Searched, candidates);
         var evidence = new DetectionEvidence(
-            chosen.File.Path, spec.VersionArgs, chosen.Outcome.Output, DescribeRule(spec), chosen.File.Path,
+            chosen.File.Path, spec.ReadFile ? [] : spec.VersionArgs, chosen.Outcome.Output, DescribeRule(spec), chosen.File.Path,
             chosen.Outcome.Version!.Original, Reason(spec, finder, constraint, examined));
         return new DetectionResult(chosen.File.Path, chosen.Outcome.Version, RenderEnv(spec, chosen), evidence, candidates);
     }
@@ -60,7 +60,7 @@ public sealed class Detector(IFileSystem fileSystem, IHostEnvironment host, IPro
 
     private static string DescribeRule(DetectSpec spec) => spec.Csv is { } csv
         ? $"csv columns={string.Join(",", csv.Columns)} version_column={csv.VersionColumn}"
-        : spec.VersionRegex;
+        : spec.VersionTemplate is { } template ? $"{spec.VersionRegex} -> {template}" : spec.VersionRegex;
 
     private static IReadOnlyDictionary<string, string> RenderEnv(DetectSpec spec, Examined chosen)
     {

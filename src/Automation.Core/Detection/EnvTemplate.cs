@@ -14,7 +14,7 @@ internal static class EnvTemplate
     /// <summary>Variables every template sees; regex group names must not shadow them.</summary>
     public static IReadOnlySet<string> ReservedNames { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
-        "path", "dir", "name", "real_path", "prefix", "version", "version_major", "version_minor", "version_patch", "count", "index", "row",
+        "path", "dir", "name", "real_path", "real_dir", "prefix", "version", "version_major", "version_minor", "version_patch", "count", "index", "row",
     };
 
     private static readonly FluidParser Parser = new();
@@ -30,6 +30,8 @@ internal static class EnvTemplate
             ["dir"] = new StringValue(dir),
             ["name"] = new StringValue(Path.GetFileName(path)),
             ["real_path"] = new StringValue(realPath),
+            // The folder of the real file: DOTNET_ROOT for /usr/bin/dotnet -> /usr/share/dotnet/dotnet.
+            ["real_dir"] = new StringValue(Path.GetDirectoryName(realPath) ?? realPath),
             // Spack's executable_prefix: the install root above bin/ (/usr/local/cuda for /usr/local/cuda/bin/nvcc).
             ["prefix"] = new StringValue(Path.GetDirectoryName(dir) ?? dir),
             ["version"] = new StringValue(version.Original),
@@ -69,6 +71,14 @@ internal static class EnvTemplate
     {
         foreach (var (key, value) in templates)
             output[Render(key, variables, problem => fail(key, problem))] = Render(value, variables, problem => fail(key, problem));
+    }
+
+    /// <summary>A version_template rendered from regex groups; a problem yields text that is not a version.</summary>
+    public static string RenderText(string source, IEnumerable<KeyValuePair<string, string>> groups)
+    {
+        var variables = groups.ToDictionary(kv => kv.Key, kv => (FluidValue)new StringValue(kv.Value), StringComparer.Ordinal);
+        try { return Render(source, variables, problem => new FormatException(problem)); }
+        catch (FormatException e) { return e.Message; }
     }
 
     private static string Render(string source, IReadOnlyDictionary<string, FluidValue> variables, Func<string, Exception> fail)

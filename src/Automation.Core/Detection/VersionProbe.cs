@@ -20,13 +20,14 @@ internal sealed record ProbeOutcome(
 /// output: by regex over stdout+stderr, or from a CSV column. The probe runs with LC_ALL=C so compilers print
 /// their untranslated banner.
 /// </summary>
-internal sealed class VersionProbe(IProcessRunner runner, DetectSpec spec, IReadOnlyDictionary<string, string> env)
+internal sealed class VersionProbe(IProcessRunner runner, IFileSystem fileSystem, DetectSpec spec, IReadOnlyDictionary<string, string> env)
 {
     private readonly Regex _regex = new(spec.VersionRegex, RegexOptions.Multiline | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(2));
     private readonly IReadOnlyDictionary<string, string> _environment = ProbeEnvironment(env);
 
     public async Task<ProbeOutcome> RunAsync(string path, CancellationToken ct)
     {
+        if (spec.ReadFile) return ReadContents(path);
         var result = await runner.RunAsync(new ProcessRequest(path, spec.VersionArgs, Environment: _environment, Timeout: spec.Timeout), ct);
         var output = result.CombinedOutput;
         if (result.ExitCode == 124 && output.Contains("timed out", StringComparison.Ordinal))
@@ -36,19 +37,28 @@ internal sealed class VersionProbe(IProcessRunner runner, DetectSpec spec, IRead
         return spec.Csv is { } csv ? ReadCsv(csv, output, result.ExitCode) : ReadRegex(output, result.ExitCode);
     }
 
+    private ProbeOutcome ReadContents(string path)
+    {
+        string text;
+        try { text = fileSystem.ReadAllText(path); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { return ProbeOutcome.Rejected($"could not be read: {e.Message}"); }
+        return ReadRegex(text.Length > DetectSpec.MaxReadBytes ? text[..DetectSpec.MaxReadBytes] : text, 0);
+    }
+
     private ProbeOutcome ReadRegex(string output, int exitCode)
     {
         // The exit code is not checked: some tools print their version and exit non-zero; the regex is the test.
         var match = _regex.Match(output);
         if (!match.Success)
             return ProbeOutcome.Rejected($"output did not match version_regex /{spec.VersionRegex}/ (exit code {exitCode}, output: {Excerpt(output)})", output, exitCode);
-        var captured = match.Groups["version"].Success ? match.Groups["version"].Value : match.Groups[1].Value;
-        if (!ToolVersion.TryParse(captured, out var version))
-            return ProbeOutcome.Rejected($"version_regex captured '{captured}', which is not a version", output, exitCode);
         var groups = _regex.GetGroupNames()
             .Where(name => !int.TryParse(name, out _) && match.Groups[name].Success)
             .Select(name => KeyValuePair.Create(name, match.Groups[name].Value))
             .ToList();
+        var captured = spec.VersionTemplate is { } template ? EnvTemplate.RenderText(template, groups)
+            : match.Groups["version"].Success ? match.Groups["version"].Value : match.Groups[1].Value;
+        if (!ToolVersion.TryParse(captured, out var version))
+            return ProbeOutcome.Rejected($"version_{(spec.VersionTemplate is null ? "regex captured" : "template gave")} '{captured}', which is not a version", output, exitCode);
         return new ProbeOutcome(version, output, exitCode, null, groups, null);
     }
 

@@ -8,7 +8,8 @@ using Newtonsoft.Json.Linq;
 
 namespace Automation.Core.Execution;
 
-public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null);
+/// <param name="Warn">Receives one-line warnings (an optional dep that was unavailable); null drops them.</param>
+public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, Action<string>? Warn = null);
 
 public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env);
 
@@ -146,10 +147,26 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         {
             return await detector.DetectAsync(spec, env, node.Version, ct);
         }
-        catch (DetectionException) when (node.Deps.Any(e => e.Phase == DepPhase.Install))
+        catch (DetectionException missing) when (node.Deps.Any(e => e.Phase == DepPhase.Install))
         {
-            await RunDepsAsync(node, env, state, run, ct, DepPhase.Install);
-            return await detector.DetectAsync(spec, env, node.Version, ct);
+            var installers = string.Join("; ", node.Deps.Where(e => e.Phase == DepPhase.Install).Select(e => e.Node.Display));
+            try
+            {
+                await RunDepsAsync(node, env, state, run, ct, DepPhase.Install);
+            }
+            catch (AutomationException failed)
+            {
+                throw new DetectionException(missing.Message, spec, missing.Searched, missing.Candidates, $"Installing it ({installers}) failed too: {failed.Message}");
+            }
+            try
+            {
+                return await detector.DetectAsync(spec, env, node.Version, ct);
+            }
+            catch (DetectionException stillMissing)
+            {
+                throw new DetectionException(stillMissing.Message, spec, stillMissing.Searched, stillMissing.Candidates,
+                    $"The install ({installers}) ran, but did not provide a usable {spec.ToolName}: install one by hand, or point the script at it.");
+            }
         }
     }
 
@@ -159,7 +176,19 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         {
             var gained = env.Where(kv => !node.Env.ContainsKey(kv.Key) && !EnvRules.MatchesAny(kv.Key, EnvRules.LocalKeyPatterns))
                 .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            var record = await ExecuteAsync(edge.Node, run, gained, ct);
+            StepRecord record;
+            try
+            {
+                record = await ExecuteAsync(edge.Node, run, gained, ct);
+            }
+            catch (AutomationException e) when (edge.Spec.Optional)
+            {
+                // An optional dep that cannot run (no GPU, no driver) reports itself unavailable instead of failing the parent.
+                var unavailable = new Dictionary<string, string>(edge.Node.Script.UnavailableEnv, StringComparer.Ordinal) { ["CM_TMP_UNAVAILABLE_REASON"] = e.Message };
+                EnvRules.MergeInto(env, unavailable, host.PathListSeparator);
+                run.Options.Warn?.Invoke($"optional dep '{edge.Node.Display}' of '{node.Script.Alias}' is unavailable: {e.Message}");
+                continue;
+            }
             EnvRules.MergeInto(env, record.Outcome.NewEnv, host.PathListSeparator);
             state.Merge(record.Outcome.NewState);
         }

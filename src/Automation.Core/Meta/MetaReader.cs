@@ -57,6 +57,7 @@ public static class MetaReader
             Builtin = ctx.OptionalString(root, "builtin"),
             CacheKeyEnv = ctx.StringList(root, "cache_key_env"),
             ValidateEnvPaths = ctx.StringList(root, "validate_env_paths"),
+            UnavailableEnv = ctx.StringMap(root, "unavailable_env"),
             Category = ctx.OptionalString(root, "category") ?? "",
             Directory = directory,
             MetaFile = metaFile,

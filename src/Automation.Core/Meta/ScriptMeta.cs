@@ -33,6 +33,8 @@ public sealed record ScriptMeta
     public IReadOnlyList<string> CacheKeyEnv { get; init; } = [];
     /// <summary>Env keys naming files that must still exist for a cache entry to be reused.</summary>
     public IReadOnlyList<string> ValidateEnvPaths { get; init; } = [];
+    /// <summary>Env exported instead of failing when this script runs as an `"optional": true` dep and fails (e.g. no GPU).</summary>
+    public IReadOnlyDictionary<string, string> UnavailableEnv { get; init; } = Empty;
     public string Category { get; init; } = "";
     /// <summary>True for CM folders that carry a customize.py, which we load but cannot run.</summary>
     public bool HasCustomizePy { get; init; }

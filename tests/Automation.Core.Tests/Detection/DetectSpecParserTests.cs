@@ -91,4 +91,21 @@ public sealed class DetectSpecParserTests
         Parse("""{ "executables": ["nvcc"], "version_regex": "release (?<release>\\S+), V(?<version>\\S+)", "env": { "A": "{{release}} {{version}}" } }""");
         Parse("""{ "executables": ["smi"], "parse": "csv", "columns": ["a", "v"], "version_column": "v", "env": { "N": "{{count}}" }, "row_env": { "K_{{index}}": "{{row.a}}" } }""");
     }
+
+    [Fact]
+    public void Read_file_specs_reject_version_args_and_version_templates_are_checked_when_loaded()
+    {
+        const string header = """{ "executables": "v.h", "read_file": true, "version_regex": "M (?<major>\\d+) m (?<minor>\\d+)", "version_template": "{{major}}.{{minor}}" }""";
+
+        var spec = Parse(header);
+        var args = Fails("""{ "executables": "v.h", "read_file": true, "version_args": ["-v"] }""");
+        var typo = Fails("""{ "executables": "v.h", "read_file": true, "version_regex": "M (?<major>\\d+)", "version_template": "{{majr}}" }""");
+        var csv = Fails("""{ "executables": "smi", "parse": "csv", "columns": ["v"], "version_column": "v", "version_template": "{{v}}" }""");
+
+        Assert.True(spec.ReadFile);
+        Assert.Equal("{{major}}.{{minor}}", spec.VersionTemplate);
+        Assert.Contains("detect.version_args", args.Message);
+        Assert.Contains("detect.version_template", typo.Message);
+        Assert.Contains("detect.version_template", csv.Message);
+    }
 }

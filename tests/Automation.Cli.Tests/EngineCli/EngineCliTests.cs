@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Newtonsoft.Json.Linq;
 using Xunit;
 
-namespace Automation.Cli.Tests.Engine;
+namespace Automation.Cli.Tests.EngineCli;
 
 /// <summary>The core engine through the real cm process: runs, cache reuse, dry-run, JSON, env rules.</summary>
 public sealed class EngineCliTests : IDisposable

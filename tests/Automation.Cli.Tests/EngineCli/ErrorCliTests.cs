@@ -1,6 +1,6 @@
 using Xunit;
 
-namespace Automation.Cli.Tests.Engine;
+namespace Automation.Cli.Tests.EngineCli;
 
 /// <summary>Each kind of bad input: a one-paragraph error naming the file/script and a fix, exit ≠ 0, no stack trace, cache untouched.</summary>
 public sealed class ErrorCliTests : IDisposable

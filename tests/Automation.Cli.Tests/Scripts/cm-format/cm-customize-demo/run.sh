@@ -1,0 +1,2 @@
+#!/bin/bash
+echo "CM_CUSTOMIZE_DEMO_RAN=yes" > tmp-run-env.out
