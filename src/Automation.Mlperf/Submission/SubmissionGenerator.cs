@@ -42,6 +42,10 @@ public static class SubmissionGenerator
         var results = ResultsFolder.Read(options.ResultsDir, options.Script);
         var mapping = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var benchmarks = results.ToDictionary(r => r, r => BenchmarkName(r, options, mapping));
+        if (results.GroupBy(r => (r.System, Benchmark: benchmarks[r], r.Scenario)).FirstOrDefault(g => g.Count() > 1) is { } clash)
+            throw new AutomationException(
+                $"models {string.Join(" and ", clash.Select(r => r.Model))} of system {clash.Key.System} both become {clash.Key.Benchmark}/{clash.Key.Scenario} in the {options.Division} division",
+                options.ResultsDir, options.Script, "Submit one model per benchmark and scenario in closed division; move the other to a separate results folder.");
 
         var submitterDir = SubmissionLayout.SubmitterDir(options.SubmissionDir, options.Division, options.Submitter);
         PrepareTarget(submitterDir, options);

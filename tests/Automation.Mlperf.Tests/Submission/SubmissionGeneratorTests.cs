@@ -135,6 +135,23 @@ public sealed class SubmissionGeneratorTests(SubmissionFixture fixture)
     }
 
     [Fact]
+    public void TwoModelsCannotBecomeTheSameClosedResult()
+    {
+        var results = fixture.CopyResults();
+        var system = Path.Combine(results, FakeResults.System);
+        Directory.Move(Path.Combine(system, FakeResults.Model), Path.Combine(system, "other-model"));
+        foreach (var info in Directory.EnumerateFiles(Path.Combine(system, "other-model"), "cm-run-info.json", SearchOption.AllDirectories))
+            Tamper.EditJson(info, json => json["model"] = "other-model");
+        var copy = fixture.CopyResults();
+        Directory.Move(Path.Combine(copy, FakeResults.System, FakeResults.Model), Path.Combine(system, FakeResults.Model));
+
+        var error = Assert.Throws<AutomationException>(() => fixture.Generate("closed", results));
+
+        Assert.Contains("both become resnet/MultiStream", error.Message);
+        Assert.Equal(6, fixture.Generate("open", results).ScenarioDirs.Count);
+    }
+
+    [Fact]
     public void AnExistingTreeIsReplacedOnlyWithClean()
     {
         var first = fixture.Generate("open");
