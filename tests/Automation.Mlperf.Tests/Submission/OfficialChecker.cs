@@ -15,16 +15,16 @@ internal static class OfficialChecker
 
     private static readonly Lazy<string?> Archive = new(FindArchive);
     private static readonly Lazy<string?> Missing = new(WhyUnavailable);
-    private static readonly Lazy<string> Extracted = new(Extract);
 
     /// <summary>Null when the checker can run, else why not (for the test's skip message).</summary>
     public static string? Unavailable => Missing.Value;
 
-    public static (int ExitCode, string Output) Run(string submissionDir)
+    /// <param name="workRoot">A test folder to unpack the checker into (once), deleted with the test's other folders.</param>
+    public static (int ExitCode, string Output) Run(string submissionDir, string workRoot)
     {
         var start = new ProcessStartInfo("python3")
         {
-            WorkingDirectory = Path.Combine(Extracted.Value, "tools", "submission"),
+            WorkingDirectory = Path.Combine(Extract(Path.Combine(workRoot, "official-checker")), "tools", "submission"),
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
@@ -69,15 +69,14 @@ internal static class OfficialChecker
         }
     }
 
-    private static string Extract()
+    private static string Extract(string dir)
     {
-        var dir = Directory.CreateTempSubdirectory("mlperf-checker-").FullName;
-        using var gzip = new GZipStream(File.OpenRead(Archive.Value!), CompressionMode.Decompress);
-        TarFile.ExtractToDirectory(gzip, dir, overwriteFiles: true);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            try { Directory.Delete(dir, true); } catch (IOException) { }
-        };
+        if (Directory.Exists(dir)) return dir;
+        var partial = dir + ".partial";
+        Directory.CreateDirectory(partial);
+        using (var gzip = new GZipStream(File.OpenRead(Archive.Value!), CompressionMode.Decompress))
+            TarFile.ExtractToDirectory(gzip, partial, overwriteFiles: true);
+        Directory.Move(partial, dir);
         return dir;
     }
 }

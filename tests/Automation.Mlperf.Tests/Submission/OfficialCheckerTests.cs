@@ -10,7 +10,7 @@ public sealed class OfficialCheckerTests(SubmissionFixture fixture)
     {
         var dir = fixture.Generate("open").SubmitterDir;
 
-        var (exitCode, output) = OfficialChecker.Run(SubmissionRoot(dir));
+        var (exitCode, output) = OfficialChecker.Run(SubmissionRoot(dir), fixture.Root);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("SUMMARY: submission looks OK", output);
@@ -25,7 +25,7 @@ public sealed class OfficialCheckerTests(SubmissionFixture fixture)
         var dir = fixture.Generate("open").SubmitterDir;
         SubmissionCheckerTests.Apply(dir, FakeResults.Model, tamper);
 
-        var (exitCode, output) = OfficialChecker.Run(SubmissionRoot(dir));
+        var (exitCode, output) = OfficialChecker.Run(SubmissionRoot(dir), fixture.Root);
 
         Assert.Equal(1, exitCode);
         Assert.Contains(reason, output);
