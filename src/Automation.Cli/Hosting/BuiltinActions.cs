@@ -18,5 +18,7 @@ public static class BuiltinActions
         new FashionMnistModelAction(),
         new MlperfInferenceAction(),
         new ProcessAccuracyAction(),
+        new Automation.Mlperf.Submission.GenerateSubmissionAction(),
+        new Automation.Mlperf.Submission.CheckSubmissionAction(),
     ];
 }
