@@ -57,6 +57,7 @@ public sealed class MlperfInferenceAction : IBuiltinAction
                     "Use _performance-only with the light app, or app-mlperf-inference with a dataset for accuracy.");
             var dir = Path.Combine(scenarioDir, "accuracy");
             var result = Run(engine, sut, qsl.Library, baseSettings with { Mode = TestMode.AccuracyOnly }, dir, env);
+            WriteRunFiles(run, context, engine, baseSettings, userConf, dir, "accuracy", qsl.Library.TotalSampleCount);
             newEnv["CM_MLPERF_ACCURACY_LOG_DIR"] = dir;
             newEnv["CM_MLPERF_ACCURACY_LOG_PATH"] = Path.Combine(dir, "mlperf_log_accuracy.json");
             newEnv["CM_MLPERF_ACCURACY_SAMPLES"] = result.AccuracyLogEntries.ToString(CultureInfo.InvariantCulture);
@@ -65,11 +66,41 @@ public sealed class MlperfInferenceAction : IBuiltinAction
         {
             var dir = Path.Combine(scenarioDir, "performance", "run_1");
             performance = Run(engine, sut, qsl.Library, baseSettings with { Mode = TestMode.PerformanceOnly }, dir, env);
+            WriteRunFiles(run, context, engine, baseSettings, userConf, dir, "performance", qsl.Library.TotalSampleCount);
             newEnv["CM_MLPERF_PERFORMANCE_LOG_DIR"] = dir;
             foreach (var (k, v) in Figures(performance)) newEnv[k] = v;
         }
         File.WriteAllText(Path.Combine(scenarioDir, "cm-run-info.json"), RunInfo(run, context, engine, performance).ToString());
         return Task.FromResult(new StepOutcome(newEnv, new JObject()));
+    }
+
+    /// <summary>
+    /// The per-run files the submission generator reads (docs/submission.md): the exact user.conf and a cm-run-info.json
+    /// with the mode, the seeds LoadGen used and the host description.
+    /// </summary>
+    private static void WriteRunFiles(MlperfRunSpec run, ActionContext context, ILoadGenEngine engine, TestSettings settings, string userConf, string dir, string mode, int datasetSize)
+    {
+        File.Copy(userConf, Path.Combine(dir, "user.conf"), overwrite: true);
+        var systemEnv = context.Env.Where(kv => kv.Key.StartsWith("CM_HOST_", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
+        new Submission.RunInfo
+        {
+            Model = run.Model,
+            MlperfModel = context.Env.TryGetValue("CM_MLPERF_MAPPED_MODEL", out var mapped) && mapped.Length > 0 ? mapped : null,
+            Framework = "onnxruntime",
+            FrameworkVersion = OnnxRuntimeInfo.Version,
+            Device = run.Device,
+            Scenario = run.Scenario.ToString(),
+            Mode = mode,
+            LoadgenEngine = engine.EngineName,
+            QslRngSeed = settings.QslRngSeed,
+            SampleIndexRngSeed = settings.SampleIndexRngSeed,
+            ScheduleRngSeed = settings.ScheduleRngSeed,
+            Dataset = run.DatasetSidecar is null ? "synthetic" : context.Env.GetValueOrDefault("CM_MLPERF_DATASET_NAME", run.Model),
+            DatasetSize = datasetSize,
+            Measurements = new Submission.ModelMeasurements("fp32", "no", Path.GetFileName(run.ModelPath), "fp32", "none"),
+            Command = context.Env.GetValueOrDefault("CM_MLPERF_COMMAND"),
+            SystemEnv = systemEnv,
+        }.Save(Path.Combine(dir, "cm-run-info.json"));
     }
 
     /// <summary>The preprocessed dataset, or for the light app random inputs shaped from the model's input metadata.</summary>
