@@ -17,8 +17,9 @@ public sealed class InstallScriptTests() : ScriptTestBase(ScriptHarness.Fixtures
     {
         var installed = Fx.Folder("installed"); // on PATH, empty until the "install"
         var apt = Fx.AddScript("apt-get", $$"""
-            for a in "$@"; do last="$a"; done
-            if [ "$1" = install ] && [ "$last" = '{{package}}' ]; then
+            verb=""
+            for a in "$@"; do last="$a"; case "$a" in install|update) [ -z "$verb" ] && verb="$a" ;; esac; done
+            if [ "$verb" = install ] && [ "$last" = '{{package}}' ]; then
               echo '#!/bin/sh' > '{{installed}}/{{tool}}'
               echo "echo '{{banner}}'" >> '{{installed}}/{{tool}}'
               /bin/chmod +x '{{installed}}/{{tool}}'
@@ -45,7 +46,7 @@ public sealed class InstallScriptTests() : ScriptTestBase(ScriptHarness.Fixtures
         Assert.Equal("3.31.6", first.Root.Outcome.Version);
         Assert.Equal(["detect-os", "get-generic-sys-util", "get-cmake"], first.Steps.Select(s => s.Script));
         Assert.Equal("cmake", ScriptHarness.Step(first, "get-generic-sys-util").Outcome.NewEnv["CM_SYS_UTIL_INSTALLED_PACKAGE"]);
-        Assert.Equal(["install -y --no-install-recommends cmake"], Fx.CallsOf(apt));
+        Assert.Equal(["-o DPkg::Lock::Timeout=600 install -y --no-install-recommends cmake"], Fx.CallsOf(apt));
         Assert.True(second.Root.FromCache);
         Assert.Single(second.Steps);
         Assert.Single(Fx.CallsOf(apt));
@@ -69,11 +70,12 @@ public sealed class InstallScriptTests() : ScriptTestBase(ScriptHarness.Fixtures
         Fx.AddScript("id", "if [ \"$1\" = -u ]; then echo 1000; else echo builder; fi");
         var env = new Dictionary<string, string> { ["PATH"] = HostTools.PathWithout(Fx, "id", "sudo") };
 
-        var e = await Assert.ThrowsAsync<ScriptFailedException>(() => Cm.RunAsync("get,generic-sys-util,_cmake", env));
+        // A package that is not installed: one that is already there needs no root at all.
+        var e = await Assert.ThrowsAsync<ScriptFailedException>(() => Cm.RunAsync("get,generic-sys-util,_name.cm-test-absent-package", env));
 
         Assert.Equal(3, e.ScriptExitCode);
         Assert.Contains("needs root", e.Message);
-        Assert.Contains("Run by hand: sudo apt-get install -y cmake", e.Message);
+        Assert.Contains("Run by hand: sudo apt-get install -y cm-test-absent-package", e.Message);
     }
 
     [Fact]
@@ -109,7 +111,21 @@ public sealed class InstallScriptTests() : ScriptTestBase(ScriptHarness.Fixtures
         var run = await Cm.RunAsync("get,generic-sys-util,_name.libfoo-dev", env);
 
         Assert.Equal("libfoo-dev", run.Root.Outcome.NewEnv["CM_SYS_UTIL_INSTALLED_PACKAGE"]);
-        Assert.Equal(["install -y --no-install-recommends libfoo-dev"], Fx.CallsOf(apt));
+        Assert.Equal(["-o DPkg::Lock::Timeout=600 install -y --no-install-recommends libfoo-dev"], Fx.CallsOf(apt));
+    }
+
+    [Fact]
+    public async Task Sys_util_skips_a_package_that_dpkg_reports_installed_even_without_root()
+    {
+        if (!File.Exists("/usr/bin/dpkg-query") || !DpkgInstalled("bash")) return; // needs a Debian host, where bash is always installed
+        var (apt, _) = FakeApt("bash", "bash", "unused");
+        Fx.AddScript("id", "if [ \"$1\" = -u ]; then echo 1000; else echo builder; fi");
+        var env = new Dictionary<string, string> { ["PATH"] = HostTools.PathWithout(Fx, "apt-get", "id", "sudo") };
+
+        var run = await Cm.RunAsync("get,generic-sys-util,_name.bash", env);
+
+        Assert.Empty(Fx.CallsOf(apt));
+        Assert.Equal("bash", run.Root.Outcome.NewEnv["CM_SYS_UTIL_INSTALLED_PACKAGE"]);
     }
 
     [Fact]
