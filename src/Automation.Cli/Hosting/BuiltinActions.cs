@@ -18,6 +18,7 @@ public static class BuiltinActions
         new FashionMnistModelAction(),
         new MlperfInferenceAction(),
         new ProcessAccuracyAction(),
+        new HarnessOverheadBenchmarkAction(),
         new Automation.Mlperf.Submission.GenerateSubmissionAction(),
         new Automation.Mlperf.Submission.CheckSubmissionAction(),
     ];

@@ -75,4 +75,14 @@ public sealed class PipelineTests(PipelineFixture fixture) : IClassFixture<Pipel
         var info = JObject.Parse(File.ReadAllText(Path.Combine((string)env["CM_MLPERF_SCENARIO_RESULTS_DIR"]!, "cm-run-info.json")));
         Assert.Equal("synthetic", (string?)info["dataset"]);
     }
+
+    [PipelineFact]
+    public void HarnessOverheadBenchmarkReportsBothRatesAndTheirRatio()
+    {
+        var env = fixture.Json("run", "script", "--tags=benchmark,mlperf,harness,overhead", "--samples=2000", "--repeats=1")["new_env"]!;
+        var raw = double.Parse((string)env["CM_BENCHMARK_RAW_SAMPLES_PER_SECOND"]!, CultureInfo.InvariantCulture);
+        var harness = double.Parse((string)env["CM_BENCHMARK_HARNESS_SAMPLES_PER_SECOND"]!, CultureInfo.InvariantCulture);
+        Assert.True(raw > 0 && harness > 0);
+        Assert.Equal(harness / raw, double.Parse((string)env["CM_BENCHMARK_HARNESS_RATIO"]!, CultureInfo.InvariantCulture), 2);
+    }
 }
