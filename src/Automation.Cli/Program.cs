@@ -41,6 +41,7 @@ public static class Program
         root.Add(new Command("run", "Run a script") { RunScriptCommand.Create(g) });
         root.Add(FindShowCommands.Find(g));
         root.Add(FindShowCommands.Show(g));
+        root.Add(LoadGenBenchCommand.Create());
         return root;
     }
 }

@@ -52,7 +52,7 @@ public sealed class OfficialLoadGenFixture : IDisposable
     public OfficialLoadGenFixture()
     {
         _build = new Lazy<JsonElement>(() => Cm.RunScriptJson(_cache.Path, TimeSpan.FromMinutes(10),
-            "--tags=get,mlperf,inference,loadgen", $"--env.CM_MLPERF_LOADGEN_SOURCE={TestRepo.LoadGenArchivePath}"));
+            "--tags=get,mlperf,inference,loadgen", $"--source={TestRepo.LoadGenArchivePath}"));
     }
 
     public string CacheDir => _cache.Path;
