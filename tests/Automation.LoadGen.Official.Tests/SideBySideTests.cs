@@ -25,13 +25,15 @@ public sealed class SideBySideTests
 
         var ratios = SideBySide.Ratios(outcomes).ToDictionary(r => r.Scenario);
         Assert.Equal(2.0, ratios[TestScenario.Server].Throughput!.Value, 6);
-        Assert.Equal(120.0 / 400, ratios[TestScenario.Server].PeakMemory!.Value, 6);
+        // Memory at the highest target both ran VALID (100k), since Server memory grows with the target.
+        Assert.Equal(100.0 / 400, ratios[TestScenario.Server].PeakMemory!.Value, 6);
+        Assert.Equal(1e5, ratios[TestScenario.Server].MemoryAtTarget);
         Assert.Equal(10.0, ratios[TestScenario.Offline].Throughput!.Value, 6);
         Assert.Equal(0.25, ratios[TestScenario.Offline].PeakMemory!.Value, 6);
 
         var table = SideBySide.Render(outcomes);
         Assert.Contains("| Server | completed samples/s | 200.0 k @ 200k target (tried 100k/200k/400k✗) | 100.0 k @ 100k target (tried 100k/200k✗) | 2.00× | ≥ 1.0× ✓ |", table);
-        Assert.Contains("| Server | peak RSS | 120 MiB | 400 MiB | 0.30× | ≤ 0.5× ✓ |", table);
+        Assert.Contains("| Server | peak RSS | 100 MiB @ 100k target | 400 MiB @ 100k target | 0.25× | ≤ 0.5× ✓ |", table);
         Assert.Contains("| Offline | samples/s | 30.00 M (INVALID) | 3.00 M | 10.00× | ≥ 1.0× ✓ |", table);
     }
 
@@ -46,6 +48,7 @@ public sealed class SideBySideTests
 
         var ratio = Assert.Single(SideBySide.Ratios(outcomes));
         Assert.Null(ratio.Throughput);
+        Assert.Null(ratio.PeakMemory);
         Assert.Contains("no valid target (tried 100k✗)", SideBySide.Render(outcomes));
     }
 

@@ -17,7 +17,7 @@ public sealed record BenchmarkProfile
     public double SingleStreamExpectedLatencyNs { get; init; } = 500;
     public double MultiStreamExpectedLatencyNs { get; init; } = 1_000;
     /// <summary>Server targets tried in ascending order; the search stops at the first INVALID one.</summary>
-    public IReadOnlyList<double> ServerTargets { get; init; } = [100_000, 200_000, 400_000, 600_000, 800_000, 1_000_000];
+    public IReadOnlyList<double> ServerTargets { get; init; } = [100_000, 200_000, 400_000, 600_000, 800_000, 1_000_000, 1_500_000, 2_000_000];
     public int QslSize { get; init; } = 1024;
 
     public TestSettings SettingsFor(TestScenario scenario, double? serverTargetQps = null) => new()

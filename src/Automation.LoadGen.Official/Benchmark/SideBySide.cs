@@ -14,10 +14,17 @@ public sealed record ScenarioOutcome(string Engine, TestScenario Scenario, IRead
 
     /// <summary>Peak memory is that of the representative run, or of the largest run when none was valid.</summary>
     public long PeakRssBytes => (Representative ?? Runs.MaxBy(r => r.PeakRssBytes))?.PeakRssBytes ?? 0;
+
+    /// <summary>Server: the VALID run at this target, if any.</summary>
+    public EngineRunReport? ValidAt(double target) => Runs.FirstOrDefault(r => r.IsValid && r.ServerTargetQps == target);
 }
 
-/// <summary>native ÷ official for one scenario: throughput (target ≥ 1.0) and peak memory (target ≤ 0.5).</summary>
-public sealed record EngineRatio(TestScenario Scenario, double? Throughput, double? PeakMemory)
+/// <summary>
+/// native ÷ official for one scenario: throughput (target ≥ 1.0) and peak memory (target ≤ 0.5). For Server, throughput
+/// compares each engine's highest VALID target, memory the highest target both ran VALID (<see cref="MemoryAtTarget"/>),
+/// since Server memory grows with the target.
+/// </summary>
+public sealed record EngineRatio(TestScenario Scenario, double? Throughput, double? PeakMemory, double? MemoryAtTarget = null)
 {
     public const double ThroughputTarget = 1.0;
     public const double MemoryTarget = 0.5;
@@ -32,12 +39,17 @@ public static class SideBySide
             var native = g.FirstOrDefault(o => o.Engine == NativeLoadGen.EngineLabel);
             var official = g.FirstOrDefault(o => o.Engine == OfficialLoadGen.EngineLabel);
             if (native is null || official is null) return null;
-            var nativeThroughput = native.Representative?.Throughput;
-            var officialThroughput = official.Representative?.Throughput;
-            return new EngineRatio(g.Key,
-                nativeThroughput is > 0 && officialThroughput is > 0 ? nativeThroughput / officialThroughput : null,
-                native.PeakRssBytes > 0 && official.PeakRssBytes > 0 ? (double)native.PeakRssBytes / official.PeakRssBytes : null);
+            var throughput = Ratio(native.Representative?.Throughput, official.Representative?.Throughput);
+            if (g.Key != TestScenario.Server) return new EngineRatio(g.Key, throughput, Ratio(native.PeakRssBytes, official.PeakRssBytes));
+            var common = CommonTarget(native, official);
+            return new EngineRatio(g.Key, throughput,
+                common is { } t ? Ratio(native.ValidAt(t)!.PeakRssBytes, official.ValidAt(t)!.PeakRssBytes) : null, common);
         }).OfType<EngineRatio>().ToList();
+
+    private static double? CommonTarget(ScenarioOutcome a, ScenarioOutcome b) =>
+        a.Runs.Where(r => r.IsValid && r.ServerTargetQps is { } t && b.ValidAt(t) is not null).Select(r => r.ServerTargetQps).Max();
+
+    private static double? Ratio(double? a, double? b) => a is > 0 && b is > 0 ? a / b : null;
 
     /// <summary>A Markdown table; engines in the order given.</summary>
     public static string Render(IReadOnlyList<ScenarioOutcome> outcomes)
@@ -59,7 +71,7 @@ public static class SideBySide
             sb.Append($"| {scenario} | {EngineRunReport.ThroughputUnit(scenario)} | ").Append(string.Join(" | ", row.Select(ThroughputCell)));
             if (both) sb.Append($" | {Ratio(ratio?.Throughput)} | {Check(ratio?.Throughput, r => r >= EngineRatio.ThroughputTarget, "≥ 1.0×")}");
             sb.AppendLine(" |");
-            sb.Append($"| {scenario} | peak RSS | ").Append(string.Join(" | ", row.Select(o => o is null ? "—" : MiB(o.PeakRssBytes))));
+            sb.Append($"| {scenario} | peak RSS | ").Append(string.Join(" | ", row.Select(o => MemoryCell(o, ratio?.MemoryAtTarget))));
             if (both) sb.Append($" | {Ratio(ratio?.PeakMemory)} | {Check(ratio?.PeakMemory, r => r <= EngineRatio.MemoryTarget, "≤ 0.5×")}");
             sb.AppendLine(" |");
         }
@@ -78,6 +90,13 @@ public static class SideBySide
         var run = outcome.Representative;
         return run is null ? "—" : $"{Number(run.Throughput)}{(run.IsValid ? "" : " (INVALID)")}";
     }
+
+    private static string MemoryCell(ScenarioOutcome? outcome, double? target) => outcome switch
+    {
+        null => "—",
+        _ when target is { } t && outcome.ValidAt(t) is { } run => $"{MiB(run.PeakRssBytes)} @ {Short(t)} target",
+        _ => MiB(outcome.PeakRssBytes),
+    };
 
     public static string Number(double value) => value switch
     {
