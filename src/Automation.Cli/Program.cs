@@ -45,6 +45,7 @@ public static class Program
         root.Add(DockerScriptCommand.Create(g));
         root.Add(ImportCommand.Create(g));
         root.Add(DocsCommand.Create(g));
+        root.Add(LoadGenBenchCommand.Create());
         return root;
     }
 }

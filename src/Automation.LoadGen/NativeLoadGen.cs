@@ -122,8 +122,9 @@ public sealed class NativeLoadGen(ILoadGenClock? clock = null, TimeProvider? wal
     private static void LogVersion(DetailLog detail)
     {
         const string file = "version.cs";
-        var assembly = System.Environment.ProcessPath ?? "";
-        var built = string.IsNullOrEmpty(assembly) ? DateTime.UnixEpoch : File.GetLastWriteTimeUtc(assembly);
+        // Not Assembly.Location, which a Native AOT build does not have: there the file is absent and nothing is hashed.
+        var assembly = Path.Combine(AppContext.BaseDirectory, $"{typeof(NativeLoadGen).Assembly.GetName().Name}.dll");
+        var built = File.Exists(assembly) ? File.GetLastWriteTimeUtc(assembly) : DateTime.UnixEpoch;
         detail.Log("loadgen_version", $"{LoadGenVersion} @ automation-{EngineLabel}", file);
         detail.Log("loadgen_engine", EngineLabel, file);
         detail.Log("loadgen_build_date_local", built.ToLocalTime().ToString("O", CultureInfo.InvariantCulture), file);

@@ -21,5 +21,6 @@ public static class BuiltinActions
         new HarnessOverheadBenchmarkAction(),
         new Automation.Mlperf.Submission.GenerateSubmissionAction(),
         new Automation.Mlperf.Submission.CheckSubmissionAction(),
+        new Benchmarks.LoadGenBenchmarkAction(Core.World.CliWrapProcessRunner.Instance),
     ];
 }

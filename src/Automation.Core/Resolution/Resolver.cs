@@ -69,6 +69,8 @@ public sealed class Resolver(ScriptCatalog catalog)
         {
             var variations = VariationSelector.Select(script, requested, excluded);
             var env = LayerEnv(script, variations, incoming, inputs);
+            // --env overrides decide the result as much as inputs do, so they count in the identity and the cache key.
+            foreach (var (k, v) in request.EnvOverrides) env[k] = v;
             var keyEnv = KeyEnv(script, variations, env);
             var variationNames = variations.Where(v => !v.Spec.IsCombined).Select(v => v.Name).Order(StringComparer.Ordinal).ToList();
             var identity = Hash(["node", script.Uid, string.Join(',', variationNames), .. keyEnv.Select(kv => kv.Key + "=" + kv.Value)]);

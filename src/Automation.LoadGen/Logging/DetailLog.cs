@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Automation.LoadGen.Logging;
 
@@ -12,7 +13,8 @@ namespace Automation.LoadGen.Logging;
 /// </summary>
 public sealed class DetailLog(Func<long> nowNs, long originNs)
 {
-    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+    // Source-generated, so that the Native AOT cm binary (reflection-based serialization off) can write the log.
+    private static readonly DetailLogJson Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
     private readonly StringBuilder _text = new();
     private readonly int _pid = Environment.ProcessId;
     private readonly Lock _gate = new();
@@ -39,7 +41,7 @@ public sealed class DetailLog(Func<long> nowNs, long originNs)
 
     /// <summary>A JSON object of strings, e.g. loadgen_file_sha1.</summary>
     public void Log(string key, IReadOnlyDictionary<string, string> values, string file = "version.cs") =>
-        Append(key, "{" + string.Join(", ", values.Select(kv => Quote(kv.Key) + ": " + Quote(kv.Value))) + "}", file, Level.Info);
+        Append(key, JsonSerializer.Serialize(values, Json.IReadOnlyDictionaryStringString), file, Level.Info);
 
     public void LogError(string key, string value, string file = "loadgen.cs")
     {
@@ -80,8 +82,11 @@ public sealed class DetailLog(Func<long> nowNs, long originNs)
         }
     }
 
-    // JsonEncodedText escapes without reflection, so this stays Native AOT safe.
-    private static string Quote(string value) => "\"" + JsonEncodedText.Encode(value, Json.Encoder).ToString() + "\"";
+    private static string Quote(string value) => JsonSerializer.Serialize(value, Json.String);
 
     private enum Level { Info, Warning, Error }
 }
+
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
+internal sealed partial class DetailLogJson : JsonSerializerContext;

@@ -41,6 +41,20 @@ public sealed class ResolverTests
     }
 
     [Fact]
+    public void EnvOverrideOfAKeyTheMetaLetsCallersSetChangesTheRootsCacheKey()
+    {
+        var c = new FixtureCatalog().Add("""{"alias":"get-src","uid":"b1","tags":["get","src"],"cache":true,"default_env":{"CM_SRC":""}}""");
+        Plan Run(string? source) => new Resolver(c.Build()).Resolve(new RunRequest
+        {
+            Tags = ["get", "src"],
+            EnvOverrides = source is null ? new Dictionary<string, string>() : new Dictionary<string, string> { ["CM_SRC"] = source },
+        });
+
+        Assert.NotEqual(Run(null).Root.Key, Run("/offline/src.tar.gz").Root.Key);
+        Assert.Equal("/offline/src.tar.gz", Run("/offline/src.tar.gz").Root.KeyInputs["env.CM_SRC"]);
+    }
+
+    [Fact]
     public void GroupDefaultAppliesWhenNothingChosen()
     {
         var plan = Resolve(Base(), "app", "demo");
