@@ -43,6 +43,7 @@ public static class Program
         root.Add(FindShowCommands.Show(g));
         root.Add(CacheCommands.Create(g));
         root.Add(DockerScriptCommand.Create(g));
+        root.Add(RecordCommands.Lock(g)); root.Add(RecordCommands.Replay(g)); root.Add(RecordCommands.Diff(g)); root.Add(ReportCommand.Create(g)); root.Add(AeCommands.Create(g));
         return root;
     }
 }

@@ -8,7 +8,8 @@ using Newtonsoft.Json.Linq;
 
 namespace Automation.Core.Execution;
 
-public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null);
+/// <param name="OnStep">Told of each finished step as it finishes, so a run record can list the steps of a run that fails later.</param>
+public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, Action<StepRecord>? OnStep = null);
 
 public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env);
 
@@ -55,6 +56,7 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         }
         run.Done[node.Id] = record;
         run.Records.Add(record);
+        run.Options.OnStep?.Invoke(record);
         return record;
     }
 
