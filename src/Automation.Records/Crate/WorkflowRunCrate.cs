@@ -129,7 +129,8 @@ public static class WorkflowRunCrate
             graph.Add(app);
         }
         if (node?["meta_sha256"] is { } hash) app["sha256"] = hash;
-        if (step?["version"] is { Type: JTokenType.String } version) app["softwareVersion"] = version;
+        // A node's version covers steps served from the cache without running; a step's is what it ran with.
+        if ((step ?? node)?["version"] is { Type: JTokenType.String } version) app["softwareVersion"] = version;
         if ((step?["evidence"] as JObject)?["chosen_path"] is { Type: JTokenType.String } path) app["description"] = $"detected at {path}";
     }
 
