@@ -61,14 +61,14 @@ public sealed class PlanEstimates
     public string Describe(PlanNode node)
     {
         var e = For(node);
-        return e.Source == "cached" ? "" : $"; ~{Seconds(e.Seconds)}{(e.DownloadBytes > 0 ? $", download {Bytes(e.DownloadBytes)}" : "")}{(e.DiskBytes > 0 ? $", disk {Bytes(e.DiskBytes)}" : "")} [{e.Source}]";
+        return e.Source is "cached" or "unknown" ? "" : $"; ~{Seconds(e.Seconds)}{(e.DownloadBytes > 0 ? $", download {Bytes(e.DownloadBytes)}" : "")}{(e.DiskBytes > 0 ? $", disk {Bytes(e.DiskBytes)}" : "")} [{e.Source}]";
     }
 
     public string Total()
     {
         var all = byNode.Values.ToList();
         return $"Estimated: ~{Seconds(all.Sum(e => e.Seconds))}, download {Bytes(all.Sum(e => e.DownloadBytes))}, disk {Bytes(all.Sum(e => e.DiskBytes))}"
-               + (all.Any(e => e.Source == "unknown") ? " (steps marked [unknown] have neither meta hints nor history)" : "") + "\n";
+               + (all.Count(e => e.Source == "unknown") is > 0 and var n ? $" ({n} step(s) have neither meta hints nor history and are not counted)" : "") + "\n";
     }
 
     public JObject AddTo(JObject planJson)
