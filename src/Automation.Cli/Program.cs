@@ -46,6 +46,7 @@ public static class Program
         root.Add(ImportCommand.Create(g));
         root.Add(DocsCommand.Create(g));
         root.Add(LoadGenBenchCommand.Create());
+        root.Add(RecordCommands.Lock(g)); root.Add(RecordCommands.Replay(g)); root.Add(RecordCommands.Diff(g)); root.Add(ReportCommand.Create(g)); root.Add(AeCommands.Create(g));
         return root;
     }
 }

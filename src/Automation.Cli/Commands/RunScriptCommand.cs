@@ -3,7 +3,10 @@ using Automation.Cli.Hosting;
 using Automation.Cli.Rendering;
 using Automation.Core.Catalog;
 using Automation.Core.Resolution;
+using Automation.Core.Execution;
 using Automation.Core.Versioning;
+using Automation.Records.Lock;
+using Automation.Records.Records;
 using Newtonsoft.Json;
 
 namespace Automation.Cli.Commands;
@@ -19,9 +22,11 @@ public static class RunScriptCommand
         var version = new Option<string?>("--version") { Description = "Exact version of the tool" };
         var versionMin = new Option<string?>("--version_min", "--version-min") { Description = "Lowest acceptable version" };
         var versionMax = new Option<string?>("--version_max", "--version-max") { Description = "Highest acceptable version" };
+        var lockOut = new Option<string?>("--lock") { Description = "After the run, write a lock file of its plan and versions to FILE (docs/records.md)" };
+        var locked = new Option<string?>("--locked") { Description = "Refuse to run when the plan differs from lock FILE (scripts, variations, versions, cache keys)" };
         var command = new Command("script", "Resolve a script by tags, run its dependency plan and print its env. Also: --env.KEY=VALUE, --adr.NAME.FIELD=VALUE, and the script's inputs (--name=value).")
         {
-            tags, tagsOption, dryRun, version, versionMin, versionMax, g.Json, g.Quiet, g.CacheDir, g.Verbose,
+            tags, tagsOption, dryRun, version, versionMin, versionMax, lockOut, locked, g.Json, g.Quiet, g.CacheDir, g.Verbose,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
@@ -32,19 +37,48 @@ public static class RunScriptCommand
             {
                 Version = new VersionConstraint(parse.GetValue(version), parse.GetValue(versionMin), parse.GetValue(versionMax)),
             };
-            var plan = engine.Resolver.Resolve(request);
             var quiet = parse.GetValue(g.Quiet) || parse.GetValue(g.Json);
             var cache = engine.CreateStepCache();
             if (parse.GetValue(dryRun))
             {
-                var tree = PlanRenderer.Render(plan, n => !n.IsCached ? "runs every time" : cache.TryGet(n) is not null ? "cached" : "will run and cache");
-                if (parse.GetValue(g.Json)) Console.Out.WriteLine(PlanJson.From(plan).ToString(Formatting.Indented));
-                else Console.Out.Write(tree);
+                var dryPlan = engine.Resolver.Resolve(request);
+                var estimates = PlanEstimates.From(dryPlan, cache, engine.Workspace.CacheDir);
+                var tree = PlanRenderer.Render(dryPlan, n => (!n.IsCached ? "runs every time" : cache.TryGet(n) is not null ? "cached" : "will run and cache") + estimates.Describe(n));
+                if (parse.GetValue(g.Json)) Console.Out.WriteLine(estimates.AddTo(PlanJson.From(dryPlan)).ToString(Formatting.Indented));
+                else Console.Out.Write(tree + estimates.Total());
                 return 0;
             }
-            var result = engine.CreateExecutor(cache).RunAsync(plan, engine.ExecutionOptions(quiet)).GetAwaiter().GetResult();
-            if (parse.GetValue(g.Json)) Console.Out.WriteLine(JsonOutput.FromRun(result).ToString(Formatting.Indented));
-            else RunSummary.Write(result, Console.Out);
+            var recorder = new RunRecordWriter(new RunInvocation(Environment.GetCommandLineArgs().Skip(1).ToList(), Environment.CurrentDirectory, request,
+                engine.Workspace.CacheDir, Environment.ProcessPath, typeof(RunScriptCommand).Assembly.GetName().Version?.ToString(3) ?? "", DateTimeOffset.UtcNow))
+            {
+                CachedOutcome = n => cache.TryGet(n)?.Outcome,
+            };
+            RunResult? result = null;
+            try
+            {
+                var plan = recorder.Plan = engine.Resolver.Resolve(request);
+                var lockFile = LockedRun.Check(parse.GetValue(locked), plan, cache);
+                result = engine.CreateExecutor(cache).RunAsync(plan, engine.ExecutionOptions(quiet) with { OnStep = recorder.OnStep }).GetAwaiter().GetResult();
+                LockedRun.CheckAfter(parse.GetValue(locked), lockFile, result);
+                if (parse.GetValue(lockOut) is { } lockPath) LockedRun.Write(lockPath, plan, request, result);
+            }
+            catch (Exception e)
+            {
+                recorder.Write(result, e);
+                throw;
+            }
+            var recordPath = recorder.Write(result, null);
+            if (parse.GetValue(g.Json))
+            {
+                var json = JsonOutput.FromRun(result);
+                json["record"] = recordPath;
+                Console.Out.WriteLine(json.ToString(Formatting.Indented));
+            }
+            else
+            {
+                RunSummary.Write(result, Console.Out);
+                if (recordPath is not null && !quiet) Console.Error.WriteLine($"run record: {recordPath}");
+            }
             return 0;
         });
         return command;

@@ -9,7 +9,8 @@ using Newtonsoft.Json.Linq;
 namespace Automation.Core.Execution;
 
 /// <param name="Warn">Receives one-line warnings (an optional dep that was unavailable); null drops them.</param>
-public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, Action<string>? Warn = null);
+/// <param name="OnStep">Told of each finished step as it finishes, so a run record can list the steps of a run that fails later.</param>
+public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, Action<string>? Warn = null, Action<StepRecord>? OnStep = null);
 
 public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env);
 
@@ -56,6 +57,7 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         }
         run.Done[node.Id] = record;
         run.Records.Add(record);
+        run.Options.OnStep?.Invoke(record);
         return record;
     }
 

@@ -1,0 +1,82 @@
+using Automation.Core.Execution;
+using Automation.Core.Resolution;
+using Automation.Records.Crate;
+using Newtonsoft.Json;
+using Newtonsoft.Json.Linq;
+
+namespace Automation.Records.Records;
+
+/// <summary>
+/// Collects one top-level run's steps as they finish and writes its record when it ends, however it ends: into the
+/// results folder (with the RO-Crate) when the run has one, and always a history copy under <c>&lt;cache&gt;/.records/</c>.
+/// </summary>
+public sealed class RunRecordWriter(RunInvocation invocation)
+{
+    private readonly List<StepRecord> steps = [];
+
+    public string Id { get; } = $"{invocation.Started.UtcDateTime:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N")[..8]}";
+    public Plan? Plan { get; set; }
+    /// <summary>A cached node's recorded outcome, for nodes the run served from the cache without running them.</summary>
+    public Func<PlanNode, StepOutcome?>? CachedOutcome { get; set; }
+
+    public void OnStep(StepRecord step)
+    {
+        lock (steps) steps.Add(step);
+    }
+
+    /// <summary>Writes the record; returns where (the results-folder copy when there is one). Never throws: a record must not hide the run's own error or fail a run that worked.</summary>
+    public string? Write(RunResult? result, Exception? error)
+    {
+        try
+        {
+            var resultsDir = ResultsDir(result);
+            List<StepRecord> done;
+            lock (steps) done = [.. steps];
+            var record = RunRecordBuilder.Build(Id, invocation, Plan, done, result, error, DateTimeOffset.UtcNow, resultsDir, CachedOutcome);
+            var text = record.ToString(Formatting.Indented);
+            Json.WriteAtomically(Path.Combine(invocation.CacheDir, RunRecord.HistoryFolder, Id + ".json"), text);
+            // A run that failed before any step ran (a resolution error, a lock mismatch) leaves the results folder
+            // and the record of the run that wrote it alone.
+            if (resultsDir is null || (error is not null && done.Count == 0)) return Path.Combine(invocation.CacheDir, RunRecord.HistoryFolder, Id + ".json");
+            Json.WriteAtomically(Path.Combine(resultsDir, RunRecord.FileName), text);
+            Json.WriteAtomically(Path.Combine(resultsDir, WorkflowRunCrate.FileName), WorkflowRunCrate.Build(record).ToString(Formatting.Indented));
+            return Path.Combine(resultsDir, RunRecord.FileName);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"warning: could not write the run record: {e.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The run's results folder: CM_MLPERF_RESULTS_DIR as the run ended or was planned, else the --results_dir input.</summary>
+    private string? ResultsDir(RunResult? result)
+    {
+        const string key = "CM_MLPERF_RESULTS_DIR";
+        var request = invocation.Request;
+        var dir = result?.Env.GetValueOrDefault(key)
+                  ?? Plan?.Root.Env.GetValueOrDefault(key)
+                  ?? request.Inputs.GetValueOrDefault("results_dir")
+                  ?? request.EnvOverrides.GetValueOrDefault(key)
+                  ?? request.CallerEnv.GetValueOrDefault(key);
+        return string.IsNullOrEmpty(dir) ? null : Path.GetFullPath(dir, invocation.CurrentDirectory);
+    }
+
+    public static JObject Load(string path)
+    {
+        var file = Directory.Exists(path) ? Path.Combine(path, RunRecord.FileName) : path;
+        if (!File.Exists(file))
+            throw new Core.Errors.AutomationException($"no run record at '{path}'", file, fix: $"Pass a {RunRecord.FileName} file or a results folder that holds one (every `cm run script` writes one; see docs/records.md).");
+        try
+        {
+            var o = JObject.Parse(File.ReadAllText(file));
+            if ((string?)o["schema"] != RunRecord.Schema)
+                throw new Core.Errors.AutomationException($"'{file}' is not a run record (schema '{o["schema"]}', expected '{RunRecord.Schema}')", file, fix: "Pass a cm-run-record.json written by `cm run script`.");
+            return o;
+        }
+        catch (JsonReaderException e)
+        {
+            throw new Core.Errors.AutomationException($"run record '{file}' is not valid JSON: {e.Message}", file, fix: "Re-run the command to write a fresh record.");
+        }
+    }
+}

@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using Automation.Records.Reports;
+using Automation.Records.Reports.Svg;
+using Automation.Records.Tests.Support;
+using Newtonsoft.Json.Linq;
+
+namespace Automation.Records.Tests;
+
+[Collection(RecordsCollection.Name)]
+public sealed class ReportTests(RecordsFixture fx)
+{
+    [PipelineFact]
+    public void ReportOfTwoRunsHasTheTableAndThePlots()
+    {
+        fx.EnsureRuns();
+        var outDir = fx.Temp("report");
+        var r = fx.CmPlain("report", fx.ResultsA, Path.Combine(fx.ResultsB, "cm-run-record.json"), "--out", outDir, "--title", "Two runs");
+        Assert.True(r.ExitCode == 0, r.Stderr);
+        var html = File.ReadAllText(Path.Combine(outDir, "cm-report.html"));
+        Assert.Contains("<title>Two runs</title>", html);
+        Assert.Contains("Offline: latency percentiles", html);
+        Assert.Contains("Throughput per run", html);
+        Assert.Equal(2, CountOf(html, "<polyline class=\"series\""));
+        Assert.Equal(2, CountOf(html, "<rect class=\"bar\""));
+        Assert.Contains((string)fx.RecordA["figures"]!["CM_MLPERF_ACCURACY"]!, html);
+        Assert.DoesNotContain("<script", html);
+        var md = File.ReadAllText(Path.Combine(outDir, "cm-report.md"));
+        Assert.Contains("| run | scenario |", md);
+        Assert.Contains("![Offline: latency percentiles](cm-report-1.svg)", md);
+        Assert.True(File.Exists(Path.Combine(outDir, "cm-report-1.svg")));
+    }
+
+    [PipelineFact]
+    public void SweepTablesGetAComparisonPlotPerPoint()
+    {
+        fx.EnsureRuns();
+        var table = new JObject
+        {
+            ["schema"] = "automation.experiment.table/1",
+            ["experiment"] = new JObject { ["tags"] = "app,mlperf", ["hash"] = "x" },
+            ["rows"] = new JArray(new[] { (fx.ResultsA, "2000", fx.RecordA), (fx.ResultsB, "1000", fx.RecordB) }.Select((p, i) => new JObject
+            {
+                ["point_index"] = i, ["status"] = "ok", ["point_dir"] = p.Item1,
+                ["params"] = new JObject { ["test_query_count"] = p.Item2 }, ["figures"] = p.Item3["figures"],
+            })),
+        };
+        var file = fx.Temp("sweep/experiment.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        File.WriteAllText(file, table.ToString());
+        var report = ReportBuilder.Build(ReportSources.Load([file]), "sweep");
+        Assert.Contains(report.Charts, c => c.Title == "Sweep app,mlperf: samples_per_second" && c.Svg.Contains("test_query_count=1000", StringComparison.Ordinal));
+        Assert.Contains(report.Charts, c => c.Title == "Sweep app,mlperf: accuracy (%)");
+    }
+
+    [PipelineFact]
+    public void TheHtmlRendersInHeadlessChromiumWithVisiblePlots()
+    {
+        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
+        if (chromium is null) { Console.WriteLine("SKIPPED: chromium is not installed (apt-get install chromium; ./run-tests does as root)."); return; }
+        fx.EnsureRuns();
+        var outDir = fx.Temp("report-chromium");
+        Assert.Equal(0, fx.CmPlain("report", fx.ResultsA, fx.ResultsB, "--out", outDir).ExitCode);
+        var url = new Uri(Path.Combine(outDir, "cm-report.html")).AbsoluteUri;
+
+        var dom = Chromium(chromium, outDir, "--dump-dom", url);
+        Assert.Equal(2, CountOf(dom, "<svg"));
+        Assert.Contains("<polyline", dom);
+
+        var shot = Path.Combine(outDir, "shot.png");
+        Chromium(chromium, outDir, $"--screenshot={shot}", "--window-size=1200,900", url);
+        var (width, height, rows) = Png.Read(shot);
+        Assert.Equal((1200, 900), (width, height));
+        // A blank page inflates to rows of filter bytes and zero deltas; the table, text and coloured plots give variety.
+        Assert.True(rows.Distinct().Count() > 64, "the screenshot looks blank");
+        Assert.True(rows.Count(b => b != 0) > rows.Length / 50, "the screenshot is almost uniform");
+    }
+
+    [Fact]
+    public void AxisMaximaAreRoundNumbersAboveTheData()
+    {
+        Assert.Equal(50000, SvgChart.Nice(35201));
+        Assert.Equal(100, SvgChart.Nice(80.9));
+        Assert.Equal(1, SvgChart.Nice(0));
+        var svg = SvgChart.Bars("t <&>", ["a", "b"], [1, 2], "u");
+        Assert.Contains("t &lt;&amp;&gt;", svg);
+        Assert.Equal(2, CountOf(svg, "<rect class=\"bar\""));
+    }
+
+    private static string Chromium(string chromium, string workDir, params string[] args)
+    {
+        var psi = new ProcessStartInfo(chromium) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDir };
+        foreach (var a in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", $"--user-data-dir={Path.Combine(workDir, ".chromium")}" }.Concat(args)) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        _ = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(120_000)) { p.Kill(true); throw new TimeoutException("chromium did not finish"); }
+        return stdout.Result;
+    }
+
+    private static int CountOf(string text, string what) => (text.Length - text.Replace(what, "", StringComparison.Ordinal).Length) / what.Length;
+}
