@@ -11,7 +11,7 @@ public sealed class BenchmarkScriptTests(OfficialLoadGenFixture build)
 {
     private static readonly string[] TinySizing =
     [
-        "--min_duration_ms=100", "--server_targets=1000,2000", "--offline_expected_qps=100000",
+        "--min_duration_ms=100", "--server_targets=2000,4000", "--offline_expected_qps=100000",
         "--singlestream_expected_latency_ns=10000", "--multistream_expected_latency_ns=20000", "--qsl_size=64",
     ];
 
@@ -33,7 +33,7 @@ public sealed class BenchmarkScriptTests(OfficialLoadGenFixture build)
             foreach (var engine in new[] { "native", "official" })
                 Assert.True(File.Exists(Path.Combine(results.Path, engine, scenario, "mlperf_log_summary.txt")), $"{engine}/{scenario}");
         foreach (var engine in new[] { "native", "official" })
-            Assert.True(File.Exists(Path.Combine(results.Path, engine, "Server-1000", "mlperf_log_detail.txt")), $"{engine}/Server-1000");
+            Assert.True(File.Exists(Path.Combine(results.Path, engine, "Server-2000", "mlperf_log_detail.txt")), $"{engine}/Server-2000");
 
         var table = File.ReadAllText(Path.Combine(results.Path, "benchmark.md"));
         Assert.Contains("| native ÷ official |", table);

@@ -38,7 +38,7 @@ public sealed class SideBySideTests
     }
 
     [Fact]
-    public void AServerSearchWithNoValidTargetHasNoRatio()
+    public void AServerSearchWithNoValidTargetHasNoThroughputRatio()
     {
         var outcomes = new[]
         {
@@ -48,7 +48,9 @@ public sealed class SideBySideTests
 
         var ratio = Assert.Single(SideBySide.Ratios(outcomes));
         Assert.Null(ratio.Throughput);
-        Assert.Null(ratio.PeakMemory);
+        // Memory still compares the same target, the lowest both ran.
+        Assert.Equal(100.0 / 300, ratio.PeakMemory!.Value, 6);
+        Assert.Equal(1e5, ratio.MemoryAtTarget);
         Assert.Contains("no valid target (tried 100k✗)", SideBySide.Render(outcomes));
     }
 

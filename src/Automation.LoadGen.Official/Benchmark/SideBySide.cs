@@ -17,12 +17,15 @@ public sealed record ScenarioOutcome(string Engine, TestScenario Scenario, IRead
 
     /// <summary>Server: the VALID run at this target, if any.</summary>
     public EngineRunReport? ValidAt(double target) => Runs.FirstOrDefault(r => r.IsValid && r.ServerTargetQps == target);
+
+    /// <summary>Server: the run at this target, valid or not.</summary>
+    public EngineRunReport? At(double target) => Runs.FirstOrDefault(r => r.ServerTargetQps == target);
 }
 
 /// <summary>
 /// native ÷ official for one scenario: throughput (target ≥ 1.0) and peak memory (target ≤ 0.5). For Server, throughput
-/// compares each engine's highest VALID target, memory the highest target both ran VALID (<see cref="MemoryAtTarget"/>),
-/// since Server memory grows with the target.
+/// compares each engine's highest VALID target, memory the highest target both ran VALID, or else the lowest target
+/// both ran (<see cref="MemoryAtTarget"/>), since Server memory grows with the target.
 /// </summary>
 public sealed record EngineRatio(TestScenario Scenario, double? Throughput, double? PeakMemory, double? MemoryAtTarget = null)
 {
@@ -43,11 +46,12 @@ public static class SideBySide
             if (g.Key != TestScenario.Server) return new EngineRatio(g.Key, throughput, Ratio(native.PeakRssBytes, official.PeakRssBytes));
             var common = CommonTarget(native, official);
             return new EngineRatio(g.Key, throughput,
-                common is { } t ? Ratio(native.ValidAt(t)!.PeakRssBytes, official.ValidAt(t)!.PeakRssBytes) : null, common);
+                common is { } t ? Ratio(native.At(t)!.PeakRssBytes, official.At(t)!.PeakRssBytes) : null, common);
         }).OfType<EngineRatio>().ToList();
 
     private static double? CommonTarget(ScenarioOutcome a, ScenarioOutcome b) =>
-        a.Runs.Where(r => r.IsValid && r.ServerTargetQps is { } t && b.ValidAt(t) is not null).Select(r => r.ServerTargetQps).Max();
+        a.Runs.Where(r => r.IsValid && r.ServerTargetQps is { } t && b.ValidAt(t) is not null).Select(r => r.ServerTargetQps).Max()
+        ?? a.Runs.Where(r => r.ServerTargetQps is { } t && b.At(t) is not null).Select(r => r.ServerTargetQps).Min();
 
     private static double? Ratio(double? a, double? b) => a is > 0 && b is > 0 ? a / b : null;
 
@@ -94,7 +98,7 @@ public static class SideBySide
     private static string MemoryCell(ScenarioOutcome? outcome, double? target) => outcome switch
     {
         null => "—",
-        _ when target is { } t && outcome.ValidAt(t) is { } run => $"{MiB(run.PeakRssBytes)} @ {Short(t)} target",
+        _ when target is { } t && outcome.At(t) is { } run => $"{MiB(run.PeakRssBytes)} @ {Short(t)} target",
         _ => MiB(outcome.PeakRssBytes),
     };
 
