@@ -8,6 +8,9 @@ namespace Automation.Cli.Hosting;
 /// <summary>The built-in actions scripts may name in their meta (`"builtin": "NAME"`).</summary>
 public static class BuiltinActions
 {
+    static BuiltinActions() =>
+        Automation.Mlperf.Actions.LoadGenEngines.Register("official", env => Automation.LoadGen.Official.OfficialLoadGen.FromEnvironment(env));
+
     public static IEnumerable<IBuiltinAction> All(Engine engine) =>
     [
         new DownloadFileAction(),
