@@ -19,6 +19,7 @@ public static class BuiltinActions
         new FashionMnistDatasetAction(),
         new FashionMnistPreprocessAction(),
         new FashionMnistModelAction(),
+        new ImagenetValDatasetAction(), new ImagenetPreprocessAction(),
         new MlperfInferenceAction(),
         new ProcessAccuracyAction(),
         new HarnessOverheadBenchmarkAction(),

@@ -36,7 +36,14 @@ public static class AccuracyProcessor
     public const string LogFileName = "mlperf_log_accuracy.json";
     public const string ResultFileName = "accuracy.txt";
 
-    public static AccuracyResult Compute(string accuracyLogPath, IReadOnlyList<byte> labels, int classCount = 10)
+    public static AccuracyResult Compute(string accuracyLogPath, IReadOnlyList<byte> labels, int classCount = 10) =>
+        Compute(accuracyLogPath, labels.Select(b => (int)b).ToArray(), classCount, labelOffset: 0);
+
+    /// <param name="labelOffset">
+    /// Added to a label before comparing it with the prediction: MLPerf's ResNet50 has 1001 outputs with class 0 the
+    /// background, so its prediction for ImageNet label k (0..999) is k + 1.
+    /// </param>
+    public static AccuracyResult Compute(string accuracyLogPath, IReadOnlyList<int> labels, int classCount, int labelOffset)
     {
         var entries = ReadLog(accuracyLogPath);
         var seen = new HashSet<int>();
@@ -49,15 +56,18 @@ public static class AccuracyProcessor
             if (!seen.Add(entry.QslIdx)) { duplicates++; continue; }
             var predicted = Predict(entry, classCount, accuracyLogPath);
             if (predicted is null) unreadable++;
-            else if (predicted == labels[entry.QslIdx]) good++;
+            else if (predicted == labels[entry.QslIdx] + labelOffset) good++;
         }
         return new AccuracyResult(good, seen.Count, duplicates, unreadable, Sha256(accuracyLogPath));
     }
 
     /// <summary>Scores the log and writes accuracy.txt (by default beside the log); returns the result.</summary>
-    public static AccuracyResult Process(string accuracyLogPath, IReadOnlyList<byte> labels, string? outputPath = null, int classCount = 10)
+    public static AccuracyResult Process(string accuracyLogPath, IReadOnlyList<byte> labels, string? outputPath = null, int classCount = 10) =>
+        Process(accuracyLogPath, labels.Select(b => (int)b).ToArray(), outputPath, classCount, labelOffset: 0);
+
+    public static AccuracyResult Process(string accuracyLogPath, IReadOnlyList<int> labels, string? outputPath, int classCount, int labelOffset)
     {
-        var result = Compute(accuracyLogPath, labels, classCount);
+        var result = Compute(accuracyLogPath, labels, classCount, labelOffset);
         outputPath ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(accuracyLogPath))!, ResultFileName);
         File.WriteAllText(outputPath, result.ToAccuracyText());
         return result;

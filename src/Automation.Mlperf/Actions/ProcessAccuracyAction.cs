@@ -1,7 +1,7 @@
 using System.Globalization;
 using Automation.Core.Execution;
 using Automation.Mlperf.Accuracy;
-using Automation.Mlperf.Sut;
+using Automation.Mlperf.Preprocessing;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Mlperf.Actions;
@@ -16,9 +16,11 @@ public sealed class ProcessAccuracyAction : IBuiltinAction
         var env = new ActionEnv(context);
         var log = env.Require("CM_MLPERF_ACCURACY_LOG_PATH", "Pass --accuracy_log=PATH/mlperf_log_accuracy.json (or run it as a posthook of app-mlperf-inference in accuracy mode).");
         var sidecar = env.Require("CM_DATASET_PREPROCESSED_PATH", "Pass --dataset=PATH to the preprocessed dataset's .json sidecar, which knows the labels.");
-        var labels = PreprocessedDatasetQsl.Open(sidecar).Labels;
+        var dataset = PreprocessedDataset.Open(sidecar);
+        // CM_MLPERF_LABEL_OFFSET: how far the model's class ids are from the labels (1 for ResNet50's background class).
+        var offset = env.Int("CM_MLPERF_LABEL_OFFSET", 0);
         var output = env.Get("CM_MLPERF_ACCURACY_RESULT_PATH") ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(log))!, AccuracyProcessor.ResultFileName);
-        var result = AccuracyProcessor.Process(log, labels, output);
+        var result = AccuracyProcessor.Process(log, dataset.ReadClassIds(), output, dataset.Info.ClassCount + offset, offset);
         env.Say($"Accuracy: {result.Accuracy:0.000}% top-1 ({result.Good}/{result.Total}) → {output}");
         var newEnv = new Dictionary<string, string>
         {

@@ -72,12 +72,14 @@ public sealed class PreprocessedDataset
     public int[] SampleShape => Info.Shape[1..];
 
     /// <summary>Writes the three files into <paramref name="directory"/>; the sidecar goes last so its presence means the set is complete.</summary>
-    public static PreprocessedDataset Write(string directory, string stem, PreprocessedTensor tensor, string source, int classCount)
+    /// <param name="wideLabels">Labels that may not fit a byte (ImageNet); written as int32 in place of <c>tensor.Labels</c>.</param>
+    public static PreprocessedDataset Write(string directory, string stem, PreprocessedTensor tensor, string source, int classCount, int[]? wideLabels = null)
     {
         Directory.CreateDirectory(directory);
         var info = new PreprocessedDatasetInfo(FormatVersion, source, stem + ".tensor", stem + ".labels", tensor.Shape, classCount, tensor.Parameters);
         Preprocessing.TensorFile.Write(Path.Combine(directory, info.TensorFile), tensor.Data, tensor.Shape);
-        Preprocessing.TensorFile.Write(Path.Combine(directory, info.LabelsFile), tensor.Labels, [tensor.Labels.Length]);
+        if (wideLabels is null) Preprocessing.TensorFile.Write(Path.Combine(directory, info.LabelsFile), tensor.Labels, [tensor.Labels.Length]);
+        else Preprocessing.TensorFile.Write(Path.Combine(directory, info.LabelsFile), wideLabels, [wideLabels.Length]);
         var sidecar = Path.Combine(directory, stem + ".json");
         File.WriteAllText(sidecar, info.ToJson().ToString(Formatting.Indented));
         return new PreprocessedDataset(sidecar, info);
@@ -98,13 +100,19 @@ public sealed class PreprocessedDataset
             throw new AutomationException($"tensor file holds {tensor.ElementType} [{string.Join(", ", tensor.Shape)}] but the sidecar says float32 [{string.Join(", ", info.Shape)}]",
                 file: set.TensorPath, fix: "Run the preprocessing step again.");
         var labels = Preprocessing.TensorFile.ReadHeader(set.LabelsPath);
-        if (labels.Shape.Length != 1 || labels.Shape[0] != info.Shape[0] || labels.ElementType != TensorElementType.UInt8)
-            throw new AutomationException($"labels file holds {labels.ElementType} [{string.Join(", ", labels.Shape)}], expected uint8 [{info.Shape[0]}]",
+        if (labels.Shape.Length != 1 || labels.Shape[0] != info.Shape[0] || labels.ElementType == TensorElementType.Float32)
+            throw new AutomationException($"labels file holds {labels.ElementType} [{string.Join(", ", labels.Shape)}], expected uint8 or int32 [{info.Shape[0]}]",
                 file: set.LabelsPath, fix: "Run the preprocessing step again.");
         return set;
     }
 
     public byte[] ReadLabels() => Preprocessing.TensorFile.ReadUInt8(LabelsPath).Data;
+
+    /// <summary>The labels as class ids, whether stored as uint8 (Fashion-MNIST) or int32 (ImageNet).</summary>
+    public int[] ReadClassIds() =>
+        Preprocessing.TensorFile.ReadHeader(LabelsPath).ElementType == TensorElementType.Int32
+            ? Preprocessing.TensorFile.ReadInt32(LabelsPath).Data
+            : Array.ConvertAll(ReadLabels(), b => (int)b);
 
     public PreprocessedTensor Load() =>
         new(Info.Shape, Preprocessing.TensorFile.ReadFloat32(TensorPath).Data, ReadLabels(), Info.Normalization);

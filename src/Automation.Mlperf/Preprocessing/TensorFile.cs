@@ -10,13 +10,14 @@ public enum TensorElementType : uint
 {
     Float32 = 1,
     UInt8 = 2,
+    Int32 = 6,
 }
 
 /// <summary>The header of a tensor file; <see cref="DataOffset"/> is where element 0 starts.</summary>
 public sealed record TensorFileHeader(TensorElementType ElementType, int[] Shape, int DataOffset)
 {
     public long ElementCount => Shapes.ElementCount(Shape.Select(d => (long)d));
-    public int ElementSize => ElementType == TensorElementType.Float32 ? 4 : 1;
+    public int ElementSize => ElementType == TensorElementType.UInt8 ? 1 : 4;
     public long DataBytes => ElementCount * ElementSize;
 }
 
@@ -38,6 +39,10 @@ public static class TensorFile
     public static void Write(string path, ReadOnlySpan<byte> data, ReadOnlySpan<int> shape) =>
         Write(path, TensorElementType.UInt8, data, data.Length, shape);
 
+    /// <summary>Class ids wider than a byte (ImageNet's 1000 classes).</summary>
+    public static void Write(string path, ReadOnlySpan<int> data, ReadOnlySpan<int> shape) =>
+        Write(path, TensorElementType.Int32, MemoryMarshal.AsBytes(data), data.Length, shape);
+
     public static TensorFileHeader ReadHeader(string path)
     {
         using var handle = OpenRead(path);
@@ -47,6 +52,8 @@ public static class TensorFile
     public static (TensorFileHeader Header, float[] Data) ReadFloat32(string path) => ReadAll<float>(path, TensorElementType.Float32);
 
     public static (TensorFileHeader Header, byte[] Data) ReadUInt8(string path) => ReadAll<byte>(path, TensorElementType.UInt8);
+
+    public static (TensorFileHeader Header, int[] Data) ReadInt32(string path) => ReadAll<int>(path, TensorElementType.Int32);
 
     /// <summary>Reads elements [<paramref name="firstElement"/>, +destination.Length) of a float32 file without reading the rest.</summary>
     public static void ReadFloat32Range(SafeFileHandle handle, TensorFileHeader header, long firstElement, Span<float> destination)
@@ -109,6 +116,7 @@ public static class TensorFile
         var read = 0;
         while (read < bytes.Length) read += RandomAccess.Read(handle, bytes[read..], header.DataOffset + read);
         if (typeof(T) == typeof(float)) FromLittleEndian(MemoryMarshal.Cast<T, float>(data.AsSpan()));
+        if (typeof(T) == typeof(int) && !BitConverter.IsLittleEndian) BinaryPrimitives.ReverseEndianness(MemoryMarshal.Cast<T, int>(data.AsSpan()), MemoryMarshal.Cast<T, int>(data.AsSpan()));
         return (header, data);
     }
 
