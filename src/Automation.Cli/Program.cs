@@ -43,6 +43,7 @@ public static class Program
         root.Add(FindShowCommands.Show(g));
         root.Add(CacheCommands.Create(g));
         root.Add(DockerScriptCommand.Create(g));
+        root.Add(ServeCommand.Create(g));
         return root;
     }
 }

@@ -8,7 +8,7 @@ using Newtonsoft.Json.Linq;
 
 namespace Automation.Core.Execution;
 
-public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null);
+public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, IStepEvents? Events = null);
 
 public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env);
 
@@ -39,6 +39,21 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
     private async Task<StepRecord> ExecuteAsync(PlanNode node, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
     {
         if (run.Done.TryGetValue(node.Id, out var done)) return done;
+        try
+        {
+            var record = await ExecuteNodeAsync(node, run, inherited, ct);
+            run.Options.Events?.Finished(record);
+            return record;
+        }
+        catch (Exception e) when (run.Options.Events is { } events)
+        {
+            events.Failed(node, e);
+            throw;
+        }
+    }
+
+    private async Task<StepRecord> ExecuteNodeAsync(PlanNode node, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
+    {
         var started = clock.UtcNow;
         StepRecord record;
         if (node.IsCached)
@@ -68,6 +83,7 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
     private async Task<StepOutcome> BuildAsync(PlanNode node, string workDir, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
     {
         Directory.CreateDirectory(workDir);
+        run.Options.Events?.Started(node, workDir);
         var env = new Dictionary<string, string>(node.Env, StringComparer.Ordinal);
         foreach (var (key, value) in inherited) env.TryAdd(key, value);
         var state = new JObject();
