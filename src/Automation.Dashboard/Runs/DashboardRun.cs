@@ -66,6 +66,9 @@ public sealed class DashboardRun
         };
         foreach (var a in options.Cm.PrefixArgs.Concat(args)) psi.ArgumentList.Add(a);
         psi.Environment[JsonlStepEvents.Variable] = Path.Combine(dir, StepsFile);
+        // The child finds the workspace's own scripts/ itself; extra roots go by CM_SCRIPT_PATH so it sees the scripts the form offered.
+        var shipped = Path.Combine(options.Workspace.Root, "scripts");
+        psi.Environment["CM_SCRIPT_PATH"] = string.Join(Path.PathSeparator, options.Workspace.ScriptRoots.Where(r => r != shipped));
         run.Events.Add(new JObject { ["type"] = "status", ["status"] = "running" });
         run.Completion = Task.Run(() => run.SuperviseAsync(psi));
         return run;
