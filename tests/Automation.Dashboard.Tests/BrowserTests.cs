@@ -67,6 +67,14 @@ public sealed class BrowserTests(DashboardFixture fx)
         await page.ClickAsync("#nav-runs");
         await page.WaitForSelectorAsync("h1:text('Runs')");
         await Shot(page, "07-runs");
+        // Side by side: the run just made and a seeded one.
+        var boxes = page.Locator("table input[type=checkbox]");
+        await boxes.Nth(0).CheckAsync();
+        await boxes.Nth(1).CheckAsync();
+        await page.ClickAsync("#compare-button");
+        await page.WaitForSelectorAsync("h1:text('Compare runs')");
+        Assert.Equal(3, await page.Locator("table thead th").CountAsync());
+        await Shot(page, "08-compare");
         Assert.Empty(problems); // no script errors, no CSP violations
     }
 

@@ -25,7 +25,11 @@ public static class SvgPlot
             var y = Height - Bottom - h;
             sb.Append($"<rect class=\"bar\" x=\"{F(x)}\" y=\"{F(y)}\" width=\"{F(slot * 0.7)}\" height=\"{F(h)}\" fill=\"{Palette[i % Palette.Length]}\"><title>{E(label)}: {F(value)}</title></rect>");
             sb.Append($"<text x=\"{F(x + slot * 0.35)}\" y=\"{F(y - 4)}\" text-anchor=\"middle\" font-size=\"11\">{E(Short(value))}</text>");
-            sb.Append($"<text x=\"{F(x + slot * 0.35)}\" y=\"{Height - Bottom + 14}\" text-anchor=\"end\" font-size=\"10\" transform=\"rotate(-30 {F(x + slot * 0.35)} {Height - Bottom + 14})\">{E(Clip(label, 28))}</text>");
+            // Labels go under their bar, one word a line, clipped to the bar's slot.
+            var chars = Math.Max(4, (int)(slot / 6));
+            var words = label.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(3).ToList();
+            for (var w = 0; w < words.Count; w++)
+                sb.Append($"<text x=\"{F(x + slot * 0.35)}\" y=\"{Height - Bottom + 14 + 12 * w}\" text-anchor=\"middle\" font-size=\"10\">{E(Clip(words[w], chars))}</text>");
         }
         return sb.Append("</svg>").ToString();
     }

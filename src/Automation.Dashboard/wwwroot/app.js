@@ -285,17 +285,18 @@ async function resultsPage() {
   const data = await api("/api/results");
   const keys = data.figure_keys;
   const pick = h("select", { id: "figure-select" }, keys.map(k => h("option", { value: k }, k)));
-  const preferred = keys.find(k => /SAMPLES_PER_SECOND|QPS|THROUGHPUT/i.test(k)) || keys[0];
+  const preferred = keys.find(k => k === "CM_MLPERF_RESULT_VALUE") || keys.find(k => /SAMPLES_PER_SECOND|QPS|THROUGHPUT/i.test(k)) || keys[0];
   if (preferred) pick.value = preferred;
   const plot = h("img", { class: "plot", id: "runs-plot", alt: "figure across runs" });
   const draw = () => { plot.src = "/api/plot/runs.svg?figure=" + q(pick.value) + "&ids=" + q(data.runs.filter(r => r.status === "succeeded").slice(0, 20).reverse().map(r => r.id).join(",")); };
   pick.addEventListener("change", draw);
-  const shown = keys.filter(k => data.runs.some(r => r.figures[k] !== undefined)).slice(0, 8);
+  const rank = k => /RESULT_VALUE|ACCURACY$|P90|QPS|SAMPLES_PER_SECOND/.test(k) ? 0 : 1;
+  const shown = keys.filter(k => data.runs.some(r => r.figures[k] !== undefined)).sort((a, b) => rank(a) - rank(b)).slice(0, 8);
   const runsTable = table(["run", "script", "status", ...shown], data.runs.map(r => h("tr", {}, h("td", {}, h("a", { href: "#/run/" + r.id }, r.id)), h("td", {}, r.script), h("td", {}, badge(r.status)),
     shown.map(k => h("td", { class: "num" }, fmt(r.figures[k]))))));
   const sweepBox = h("div", { id: "sweeps" });
   for (const s of data.sweeps) sweepBox.append(await sweepCard(s));
-  setPage("Results", h("h2", {}, "Runs"), runsTable,
+  setPage("Results", h("h2", {}, "Runs"), h("div", { class: "scroll" }, runsTable),
     keys.length ? h("div", { class: "card" }, h("div", { class: "toolbar" }, h("label", { for: "figure-select" }, "Plot figure"), pick), plot) : h("p", { class: "muted" }, "No numeric figures yet."),
     h("h2", {}, "Sweeps"), data.sweeps.length ? sweepBox : h("p", { class: "muted" }, "No sweep tables (experiment.json) in the runs' folders."));
   if (preferred) draw();
@@ -327,7 +328,7 @@ async function comparePage(ids) {
     rows.push(h("tr", { class: differs ? "differs" : null }, h("th", {}, h("code", {}, k)), vals.map(v => h("td", { class: "num" }, fmt(v)))));
   }
   setPage("Compare runs", table(header, rows),
-    h("img", { class: "plot", alt: "comparison", src: "/api/plot/runs.svg?ids=" + q(ids) + "&figure=" + q(Object.keys(c.figures).find(k => /SAMPLES_PER_SECOND|QPS/i.test(k)) || Object.keys(c.figures)[0] || "") }));
+    h("img", { class: "plot", alt: "comparison", src: "/api/plot/runs.svg?ids=" + q(ids) + "&figure=" + q(Object.keys(c.figures).find(k => k === "CM_MLPERF_RESULT_VALUE") || Object.keys(c.figures).find(k => /SAMPLES_PER_SECOND|QPS/i.test(k)) || Object.keys(c.figures)[0] || "") }));
 }
 
 window.addEventListener("hashchange", route);
