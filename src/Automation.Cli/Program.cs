@@ -47,6 +47,7 @@ public static class Program
         root.Add(DocsCommand.Create(g));
         root.Add(LoadGenBenchCommand.Create());
         root.Add(RecordCommands.Lock(g)); root.Add(RecordCommands.Replay(g)); root.Add(RecordCommands.Diff(g)); root.Add(ReportCommand.Create(g)); root.Add(AeCommands.Create(g));
+        root.Add(ServeCommand.Create(g));
         return root;
     }
 }

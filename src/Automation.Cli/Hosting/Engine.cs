@@ -36,7 +36,8 @@ public sealed class Engine
 
     /// <summary>CM_WORK_ROOT moves the work folders of uncached steps (experiments give each point its own, so concurrent points never share one).</summary>
     public ExecutionOptions ExecutionOptions(bool quiet) =>
-        new(Environment.GetEnvironmentVariable("CM_WORK_ROOT") is { Length: > 0 } w ? Path.GetFullPath(w) : Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath, message => Console.Error.WriteLine("warning: " + message));
+        new(Environment.GetEnvironmentVariable("CM_WORK_ROOT") is { Length: > 0 } w ? Path.GetFullPath(w) : Path.Combine(Workspace.CacheDir, ".work"), quiet, Environment.CurrentDirectory, Environment.ProcessPath,
+            message => Console.Error.WriteLine("warning: " + message), Events: JsonlStepEvents.FromEnvironment());
 
     /// <summary>The caller's CM env: CM_* variables of this process.</summary>
     public static IReadOnlyDictionary<string, string> CallerEnv() =>

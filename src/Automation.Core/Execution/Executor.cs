@@ -10,7 +10,8 @@ namespace Automation.Core.Execution;
 
 /// <param name="Warn">Receives one-line warnings (an optional dep that was unavailable); null drops them.</param>
 /// <param name="OnStep">Told of each finished step as it finishes, so a run record can list the steps of a run that fails later.</param>
-public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, Action<string>? Warn = null, Action<StepRecord>? OnStep = null);
+/// <param name="Events">Step start/finish events for live viewers such as the dashboard; null sends none.</param>
+public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, Action<string>? Warn = null, Action<StepRecord>? OnStep = null, IStepEvents? Events = null);
 
 public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env);
 
@@ -41,6 +42,21 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
     private async Task<StepRecord> ExecuteAsync(PlanNode node, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
     {
         if (run.Done.TryGetValue(node.Id, out var done)) return done;
+        try
+        {
+            var record = await ExecuteNodeAsync(node, run, inherited, ct);
+            run.Options.Events?.Finished(record);
+            return record;
+        }
+        catch (Exception e) when (run.Options.Events is { } events)
+        {
+            events.Failed(node, e);
+            throw;
+        }
+    }
+
+    private async Task<StepRecord> ExecuteNodeAsync(PlanNode node, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
+    {
         var started = clock.UtcNow;
         StepRecord record;
         if (node.IsCached)
@@ -71,6 +87,7 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
     private async Task<StepOutcome> BuildAsync(PlanNode node, string workDir, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
     {
         Directory.CreateDirectory(workDir);
+        run.Options.Events?.Started(node, workDir);
         var env = new Dictionary<string, string>(node.Env, StringComparer.Ordinal);
         foreach (var (key, value) in inherited) env.TryAdd(key, value);
         var state = new JObject();

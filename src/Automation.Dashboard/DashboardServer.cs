@@ -1,0 +1,97 @@
+using System.Reflection;
+using Automation.Dashboard.Api;
+using Automation.Dashboard.Runs;
+using Automation.Dashboard.Security;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Newtonsoft.Json.Linq;
+
+namespace Automation.Dashboard;
+
+/// <summary>The `cm serve` web server: Kestrel with minimal-API endpoints and the embedded page set.</summary>
+public sealed class DashboardServer : IAsyncDisposable
+{
+    private readonly WebApplication app;
+
+    private DashboardServer(WebApplication app, RunManager runs)
+    {
+        this.app = app;
+        Runs = runs;
+    }
+
+    public RunManager Runs { get; }
+
+    /// <summary>The address the server listens on (the real port when 0 was asked for).</summary>
+    public string Url { get; private set; } = "";
+
+    public static async Task<DashboardServer> StartAsync(DashboardOptions options, CancellationToken ct = default)
+    {
+        if (!options.IsLoopback && string.IsNullOrEmpty(options.Token))
+            throw new ArgumentException("a dashboard bound beyond loopback needs a token");
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.Workspace.Root });
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(options.Address, options.Port);
+            k.Limits.MaxRequestBodySize = 1 << 20;
+        });
+        var app = builder.Build();
+        var runs = new RunManager(options);
+        var server = new DashboardServer(app, runs);
+        var guard = new AccessGuard(options, () => server.Port);
+        app.Use(next => ctx => guard.InvokeAsync(ctx, next));
+        var scripts = new ScriptsApi(options);
+        scripts.Map(app);
+        new CacheApi(options).Map(app);
+        new RunsApi(runs, scripts).Map(app);
+        new ResultsApi(runs).Map(app);
+        app.MapGet("/api/info", (RequestDelegate)(ctx => Json.Write(ctx, new JObject
+        {
+            ["workspace"] = options.Workspace.Root, ["cache_dir"] = options.Workspace.CacheDir, ["runs_dir"] = options.RunsDir,
+            ["version"] = typeof(DashboardServer).Assembly.GetName().Version?.ToString(),
+        })));
+        app.MapGet("/", (RequestDelegate)(ctx => Asset(ctx, "index.html")));
+        app.MapGet("/assets/{name}", (RequestDelegate)(ctx => Asset(ctx, (string?)ctx.Request.RouteValues["name"] ?? "")));
+        app.Lifetime.ApplicationStopping.Register(() => runs.StopAllAsync().Wait(TimeSpan.FromSeconds(10)));
+        await app.StartAsync(ct);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Url = address.Replace("[::]", "localhost").TrimEnd('/') + "/";
+        return server;
+    }
+
+    public int Port => Url.Length == 0 ? 0 : new Uri(Url).Port;
+
+    public Task WaitForShutdownAsync(CancellationToken ct) => app.WaitForShutdownAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await Runs.StopAllAsync();
+        await app.StopAsync();
+        await app.DisposeAsync();
+    }
+
+    private static readonly Assembly Self = typeof(DashboardServer).Assembly;
+
+    private static async Task Asset(HttpContext ctx, string name)
+    {
+        var type = Path.GetExtension(name) switch
+        {
+            ".html" => "text/html; charset=utf-8",
+            ".js" => "text/javascript; charset=utf-8",
+            ".css" => "text/css; charset=utf-8",
+            ".svg" => "image/svg+xml",
+            _ => null,
+        };
+        // Only names of our own embedded files: nothing here touches the disk.
+        using var stream = type is null || name.Contains('/') ? null : Self.GetManifestResourceStream("dashboard/" + name);
+        if (stream is null) { await Json.Error(ctx, 404, "no such asset"); return; }
+        ctx.Response.ContentType = type;
+        await stream.CopyToAsync(ctx.Response.Body);
+    }
+}
