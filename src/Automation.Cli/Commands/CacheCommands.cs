@@ -34,7 +34,7 @@ public static class CacheCommands
         {
             var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();
             var entries = store.List(Tags(parse.GetValue(tags))).OrderBy(e => e.ScriptAlias, StringComparer.Ordinal).ThenBy(e => e.CreatedUtc).ToList();
-            if (parse.GetValue(g.Json)) Console.Out.WriteLine(new JArray(entries.Select(Summary)).ToString(Formatting.Indented));
+            if (parse.GetValue(g.Json)) Console.Out.WriteLine(new JArray(entries.Select(CacheEntryView.Summary)).ToString(Formatting.Indented));
             else
             {
                 foreach (var e in entries)
@@ -54,14 +54,7 @@ public static class CacheCommands
         {
             var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();
             var entry = Find(store, parse.GetValue(key)!);
-            var json = Summary(entry);
-            json["env"] = JsonOutput.Map(entry.Env);
-            json["state"] = entry.State;
-            json["evidence"] = entry.Evidence;
-            json["dep_keys"] = new JArray(entry.DepKeys);
-            json["validate_paths"] = new JArray(entry.ValidatePaths);
-            json["key_inputs"] = JsonOutput.Map(entry.KeyInputs);
-            Console.Out.WriteLine(json.ToString(Formatting.Indented));
+            Console.Out.WriteLine(CacheEntryView.Details(entry).ToString(Formatting.Indented));
             return 0;
         });
         return command;
@@ -114,15 +107,4 @@ public static class CacheCommands
     private static CacheEntry Find(CacheStore store, string key) =>
         store.FindByPrefix(key) ?? throw new AutomationException($"no cache entry has a key starting with '{key}' in {store.Root}", fix: "Run `cm cache list` to see the keys.");
 
-    private static JObject Summary(CacheEntry e) => new()
-    {
-        ["key"] = e.Key,
-        ["script"] = e.ScriptAlias,
-        ["uid"] = e.ScriptUid,
-        ["tags"] = new JArray(e.Tags),
-        ["variations"] = new JArray(e.Variations),
-        ["version"] = e.Version,
-        ["created"] = e.CreatedUtc.ToString("O"),
-        ["path"] = e.Path,
-    };
 }

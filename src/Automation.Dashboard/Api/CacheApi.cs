@@ -25,19 +25,13 @@ public sealed class CacheApi(DashboardOptions options)
     {
         var tags = ctx.Request.Query["tags"].ToString();
         var entries = Store().List(tags.Length == 0 ? null : TagQuery.Split(tags).ToList()).OrderBy(e => e.ScriptAlias, StringComparer.Ordinal).ThenBy(e => e.CreatedUtc);
-        return Json.Write(ctx, new JArray(entries.Select(Summary)));
+        return Json.Write(ctx, new JArray(entries.Select(CacheEntryView.Summary)));
     }
 
     private Task Show(HttpContext ctx)
     {
         if (Find(ctx) is not { } e) return Json.Error(ctx, 404, "no such cache entry");
-        var json = Summary(e);
-        json["env"] = Json.Map(e.Env);
-        json["state"] = e.State;
-        json["evidence"] = e.Evidence;
-        json["dep_keys"] = new JArray(e.DepKeys);
-        json["validate_paths"] = new JArray(e.ValidatePaths);
-        json["key_inputs"] = Json.Map(e.KeyInputs);
+        var json = CacheEntryView.Details(e);
         json["files"] = new JArray(Results.ResultScanner.Files(e.Path).Take(200).Select(f => new JObject { ["path"] = SafePaths.Relative(e.Path, f), ["size"] = new FileInfo(f).Length }));
         return Json.Write(ctx, json);
     }
@@ -61,9 +55,4 @@ public sealed class CacheApi(DashboardOptions options)
         return entry;
     }
 
-    private static JObject Summary(CacheEntry e) => new()
-    {
-        ["key"] = e.Key, ["script"] = e.ScriptAlias, ["uid"] = e.ScriptUid, ["tags"] = new JArray(e.Tags), ["variations"] = new JArray(e.Variations),
-        ["version"] = e.Version, ["created"] = e.CreatedUtc.ToString("O"), ["path"] = e.Path,
-    };
 }
