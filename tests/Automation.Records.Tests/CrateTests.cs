@@ -18,7 +18,7 @@ public sealed class CrateTests(RecordsFixture fx)
     public void TheCrateIsAWorkflowRunCrateWithTheRequiredEntities()
     {
         var crate = Crate();
-        Assert.Equal("https://w3id.org/ro/crate/1.1/context", (string?)crate["@context"]);
+        Assert.Equal(["https://w3id.org/ro/crate/1.3/context", "https://w3id.org/ro/terms/workflow-run/context"], crate["@context"]!.Values<string>());
         var graph = ((JArray)crate["@graph"]!).OfType<JObject>().ToList();
         var byId = graph.ToDictionary(e => (string)e["@id"]!);
         Assert.Equal(graph.Count, byId.Count);
@@ -26,10 +26,10 @@ public sealed class CrateTests(RecordsFixture fx)
 
         var descriptor = byId["ro-crate-metadata.json"];
         Assert.Equal("./", (string?)descriptor["about"]!["@id"]);
-        Assert.Contains(descriptor["conformsTo"]!, c => (string?)c["@id"] == "https://w3id.org/ro/crate/1.1");
+        Assert.Equal("https://w3id.org/ro/crate/1.3", (string?)descriptor["conformsTo"]!["@id"]);
         var root = byId["./"];
         Assert.True(Is(root, "Dataset"));
-        foreach (var profile in new[] { "https://w3id.org/ro/wfrun/process/0.5", "https://w3id.org/ro/wfrun/workflow/0.5", "https://w3id.org/workflowhub/workflow-ro-crate/1.0" })
+        foreach (var profile in new[] { "https://w3id.org/ro/wfrun/process/0.6", "https://w3id.org/ro/wfrun/workflow/0.6", "https://w3id.org/workflowhub/workflow-ro-crate/1.1" })
         {
             Assert.Contains(root["conformsTo"]!, c => (string?)c["@id"] == profile);
             Assert.True(byId.ContainsKey(profile), $"profile entity {profile}");

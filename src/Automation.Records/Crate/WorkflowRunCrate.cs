@@ -4,16 +4,19 @@ using Newtonsoft.Json.Linq;
 namespace Automation.Records.Crate;
 
 /// <summary>
-/// The run record as a Workflow Run RO-Crate (RO-Crate 1.1, Workflow Run Crate profile 0.5, see docs/records.md):
+/// The run record as a Workflow Run RO-Crate (RO-Crate 1.3, Workflow Run Crate profile 0.6, see docs/records.md):
 /// the plan is the ComputationalWorkflow, the run and each step are CreateActions, scripts and tools are
 /// SoftwareApplications with versions, outputs are Files with sha256, headline figures are PropertyValues.
 /// </summary>
 public static class WorkflowRunCrate
 {
     public const string FileName = "ro-crate-metadata.json";
-    public const string Context = "https://w3id.org/ro/crate/1.1/context";
+    public const string RoCrateSpec = "https://w3id.org/ro/crate/1.3";
+    // The 0.6 profiles need the RO-Crate 1.3 context (new IRIs for ComputationalWorkflow, FormalParameter, input,
+    // output) plus the Workflow Run terms context.
+    public static readonly string[] Context = [RoCrateSpec + "/context", "https://w3id.org/ro/terms/workflow-run/context"];
     public static readonly string[] RootProfiles =
-        ["https://w3id.org/ro/wfrun/process/0.5", "https://w3id.org/ro/wfrun/workflow/0.5", "https://w3id.org/workflowhub/workflow-ro-crate/1.0"];
+        ["https://w3id.org/ro/wfrun/process/0.6", "https://w3id.org/ro/wfrun/workflow/0.6", "https://w3id.org/workflowhub/workflow-ro-crate/1.1"];
 
     public static JObject Build(JObject record)
     {
@@ -26,9 +29,9 @@ public static class WorkflowRunCrate
         graph.Add(new JObject
         {
             ["@id"] = FileName, ["@type"] = "CreativeWork", ["about"] = Ref("./"),
-            ["conformsTo"] = new JArray(Ref("https://w3id.org/ro/crate/1.1"), Ref("https://w3id.org/workflowhub/workflow-ro-crate/1.0")),
+            ["conformsTo"] = Ref(RoCrateSpec),
         });
-        foreach (var (profile, name, version) in new[] { (RootProfiles[0], "Process Run Crate", "0.5"), (RootProfiles[1], "Workflow Run Crate", "0.5"), (RootProfiles[2], "Workflow RO-Crate", "1.0") })
+        foreach (var (profile, name, version) in new[] { (RootProfiles[0], "Process Run Crate", "0.6"), (RootProfiles[1], "Workflow Run Crate", "0.6"), (RootProfiles[2], "Workflow RO-Crate", "1.1") })
             graph.Add(new JObject { ["@id"] = profile, ["@type"] = "CreativeWork", ["name"] = name, ["version"] = version });
 
         var outputs = (record["outputs"] as JArray ?? []).OfType<JObject>().ToList();
@@ -110,7 +113,7 @@ public static class WorkflowRunCrate
             ["conformsTo"] = new JArray(RootProfiles.Select(Ref)),
             ["mainEntity"] = Ref(RunRecord.FileName), ["hasPart"] = parts, ["mentions"] = mentions,
         });
-        return new JObject { ["@context"] = Context, ["@graph"] = graph.Entities };
+        return new JObject { ["@context"] = new JArray(Context), ["@graph"] = graph.Entities };
     }
 
     public static JObject Ref(string id) => new() { ["@id"] = id };
