@@ -15,7 +15,7 @@ public static class Program
         var verbose = args.Contains("--verbose") || args.Contains("-v");
         try
         {
-            var root = BuildRoot();
+            var root = BuildRoot(args);
             var (declared, free) = ArgsSplitter.Split(root, args);
             FreeForm = free;
             var parse = root.Parse(declared);
@@ -34,20 +34,39 @@ public static class Program
         }
     }
 
-    public static RootCommand BuildRoot()
+    /// <summary>
+    /// The command tree. Only the command named by the first word is built when there is one (start-up is most of a
+    /// cached run); `cm`, `cm --help` and unknown words get every command, so help and suggestions stay complete.
+    /// </summary>
+    public static RootCommand BuildRoot(IReadOnlyList<string>? args = null)
     {
         var g = new GlobalOptions();
         var root = new RootCommand("cm: portable automation scripts (CM-compatible) for reproducible MLPerf-style benchmarks");
-        root.Add(new Command("run", "Run a script or an experiment") { RunScriptCommand.Create(g), RunExperimentCommand.Create(g), RunExperimentCommand.Step(g) });
-        root.Add(FindShowCommands.Find(g));
-        root.Add(FindShowCommands.Show(g));
-        root.Add(CacheCommands.Create(g));
-        root.Add(DockerScriptCommand.Create(g));
-        root.Add(ImportCommand.Create(g));
-        root.Add(DocsCommand.Create(g));
-        root.Add(LoadGenBenchCommand.Create());
-        root.Add(RecordCommands.Lock(g)); root.Add(RecordCommands.Replay(g)); root.Add(RecordCommands.Diff(g)); root.Add(ReportCommand.Create(g)); root.Add(AeCommands.Create(g));
-        root.Add(ServeCommand.Create(g));
+        var commands = Commands(g);
+        var first = args?.FirstOrDefault(a => !a.StartsWith('-'));
+        var only = first is not null && commands.Any(c => c.Name == first) ? first : null;
+        foreach (var (name, create) in commands)
+            if (only is null || name == only)
+                root.Add(create());
         return root;
     }
+
+    /// <summary>Top-level command names with their factories; a test checks each factory builds the command it names.</summary>
+    public static IReadOnlyList<(string Name, Func<Command> Create)> Commands(GlobalOptions g) =>
+    [
+        ("run", () => new Command("run", "Run a script or an experiment") { RunScriptCommand.Create(g), RunExperimentCommand.Create(g), RunExperimentCommand.Step(g) }),
+        ("find", () => FindShowCommands.Find(g)),
+        ("show", () => FindShowCommands.Show(g)),
+        ("cache", () => CacheCommands.Create(g)),
+        ("docker", () => DockerScriptCommand.Create(g)),
+        ("import", () => ImportCommand.Create(g)),
+        ("docs", () => DocsCommand.Create(g)),
+        (LoadGenBenchCommand.Name, () => LoadGenBenchCommand.Create()),
+        ("lock", () => RecordCommands.Lock(g)),
+        ("replay", () => RecordCommands.Replay(g)),
+        ("diff", () => RecordCommands.Diff(g)),
+        ("report", () => ReportCommand.Create(g)),
+        ("ae", () => AeCommands.Create(g)),
+        ("serve", () => ServeCommand.Create(g)),
+    ];
 }

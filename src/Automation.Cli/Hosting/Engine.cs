@@ -19,7 +19,10 @@ public sealed class Engine
     }
 
     public Workspace Workspace { get; }
-    public ScriptCatalog Catalog => catalog ??= ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots);
+    public ScriptCatalog Catalog => catalog ??= ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots, Path.Combine(Workspace.CacheDir, CatalogIndexFile));
+
+    /// <summary>Where the catalog index lives (docs/cache.md): beside the cache entries, which are folders.</summary>
+    public const string CatalogIndexFile = ".catalog-index";
     public Resolver Resolver => new(Catalog);
 
     public Executor CreateExecutor(IStepCache cache) =>

@@ -3,20 +3,29 @@ using Automation.Core.World;
 
 namespace Automation.Core.Catalog;
 
-/// <summary>All script modules under the script roots, found by alias, uid or tags.</summary>
+/// <summary>
+/// All script modules under the script roots, found by alias, uid or tags. Metas are parsed on first use, so a run
+/// that the <see cref="CatalogIndex"/> can answer parses only the scripts its plan touches.
+/// </summary>
 public sealed class ScriptCatalog
 {
-    private readonly IReadOnlyList<ScriptMeta> scripts;
+    private readonly IReadOnlyList<ScriptEntry> entries;
+    private readonly ScriptMeta?[] metas;
+    private readonly Func<ScriptEntry, ScriptMeta> load;
     private readonly Dictionary<string, List<int>> byTag = new(StringComparer.Ordinal);
     private readonly HashSet<string>[] tagSets;
 
-    public ScriptCatalog(IEnumerable<ScriptMeta> scripts)
+    public ScriptCatalog(IEnumerable<ScriptMeta> scripts) : this(Loaded(scripts.ToList(), out var load), load) { }
+
+    private ScriptCatalog(IReadOnlyList<ScriptEntry> entries, Func<ScriptEntry, ScriptMeta> load)
     {
-        this.scripts = scripts.ToList();
-        tagSets = new HashSet<string>[this.scripts.Count];
-        for (var i = 0; i < this.scripts.Count; i++)
+        this.entries = entries;
+        this.load = load;
+        metas = new ScriptMeta?[entries.Count];
+        tagSets = new HashSet<string>[entries.Count];
+        for (var i = 0; i < entries.Count; i++)
         {
-            tagSets[i] = this.scripts[i].Tags.ToHashSet(StringComparer.Ordinal);
+            tagSets[i] = entries[i].Tags.ToHashSet(StringComparer.Ordinal);
             foreach (var tag in tagSets[i])
             {
                 if (!byTag.TryGetValue(tag, out var list)) byTag[tag] = list = [];
@@ -25,39 +34,68 @@ public sealed class ScriptCatalog
         }
     }
 
-    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots)
+    /// <summary>Loads the catalog; with an index file, from the index when no meta changed since it was written.</summary>
+    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots, string? indexFile = null, IClock? clock = null)
     {
+        var rootList = roots.ToList();
         var loader = new ScriptLoader(fileSystem);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var result = new List<ScriptMeta>();
-        foreach (var root in roots)
+        var index = indexFile is null ? null : new CatalogIndex(fileSystem, indexFile, clock ?? SystemClock.Instance);
+        if (index?.TryRead(rootList) is { } indexed)
+            return new ScriptCatalog(Shadow(indexed.Select(e => e.Entry)), e => loader.TryLoad(e.Directory)
+                ?? throw new IOException($"script '{e.Alias}' vanished from '{e.Directory}' while cm was running"));
+
+        var found = new List<(int Root, string Dir, ScriptMeta? Meta)>();
+        for (var r = 0; r < rootList.Count; r++)
         {
-            if (!fileSystem.DirectoryExists(root)) continue;
-            foreach (var dir in fileSystem.EnumerateDirectories(root).Order(StringComparer.Ordinal))
-            {
-                var meta = loader.TryLoad(dir);
-                // An earlier root shadows a later one with the same alias.
-                if (meta is not null && seen.Add(meta.Alias)) result.Add(meta);
-            }
+            if (!fileSystem.DirectoryExists(rootList[r])) continue;
+            foreach (var dir in fileSystem.EnumerateDirectories(rootList[r]).Order(StringComparer.Ordinal))
+                found.Add((r, dir, loader.TryLoad(dir)));
         }
-        return new ScriptCatalog(result);
+        index?.Write(rootList, found);
+        return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!).DistinctBy(m => m.Alias, StringComparer.Ordinal));
     }
 
-    public IReadOnlyList<ScriptMeta> All => scripts;
+    // An earlier root shadows a later one with the same alias.
+    private static List<ScriptEntry> Shadow(IEnumerable<ScriptEntry> inRootOrder) => inRootOrder.DistinctBy(e => e.Alias, StringComparer.Ordinal).ToList();
 
-    public ScriptMeta? FindByAliasOrUid(string name) =>
-        scripts.FirstOrDefault(s => s.Alias == name) ?? scripts.FirstOrDefault(s => s.Uid == name);
+    private static List<ScriptEntry> Loaded(List<ScriptMeta> scripts, out Func<ScriptEntry, ScriptMeta> load)
+    {
+        var byDirectory = scripts.ToDictionary(s => s.Directory, StringComparer.Ordinal);
+        load = e => byDirectory[e.Directory];
+        return scripts.Select(Entry).ToList();
+    }
+
+    public static ScriptEntry Entry(ScriptMeta meta) => new(meta.Alias, meta.Uid, meta.Tags, meta.Directory);
+
+    /// <summary>Every script's meta (parses all of them: for listings, docs and error hints, not the run path).</summary>
+    public IReadOnlyList<ScriptMeta> All => Enumerable.Range(0, entries.Count).Select(Meta).ToList();
+
+    public IReadOnlyList<ScriptEntry> Entries => entries;
+
+    public ScriptMeta? FindByAliasOrUid(string name)
+    {
+        for (var i = 0; i < entries.Count; i++) if (entries[i].Alias == name) return Meta(i);
+        for (var i = 0; i < entries.Count; i++) if (entries[i].Uid == name) return Meta(i);
+        return null;
+    }
 
     /// <summary>Scripts having every required tag and none of the excluded ones, in catalog order; uses the tag index.</summary>
     public IReadOnlyList<ScriptMeta> Find(TagQuery query)
     {
-        if (query.Required.Count == 0) return query.IsEmpty ? scripts : scripts.Where((_, i) => query.Matches(tagSets[i])).ToList();
+        if (query.Required.Count == 0)
+            return Enumerable.Range(0, entries.Count).Where(i => query.IsEmpty || query.Matches(tagSets[i])).Select(Meta).ToList();
         List<int>? narrowest = null;
         foreach (var tag in query.Required)
         {
             if (!byTag.TryGetValue(tag, out var list)) return [];
             if (narrowest is null || list.Count < narrowest.Count) narrowest = list;
         }
-        return narrowest!.Where(i => query.Matches(tagSets[i])).Select(i => scripts[i]).ToList();
+        return narrowest!.Where(i => query.Matches(tagSets[i])).Select(Meta).ToList();
+    }
+
+    private ScriptMeta Meta(int i)
+    {
+        // Runs are single-threaded up to planning; the dashboard loads a fresh catalog per request.
+        return metas[i] ??= load(entries[i]);
     }
 }

@@ -10,12 +10,19 @@ public interface IFileSystem
     IEnumerable<string> EnumerateDirectories(string path);
     IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*");
     void CreateDirectory(string path);
+    /// <summary>Renames a file, replacing the target (atomic on one file system).</summary>
+    void MoveFile(string source, string destination);
     DateTime GetLastWriteTimeUtc(string path);
+    /// <summary>Size and modification time of a file in one stat; null when it does not exist.</summary>
+    FileStamp? Stat(string path);
     /// <summary>True when the file may be run: on Unix some execute bit is set; on Windows any existing file.</summary>
     bool IsExecutable(string path);
     /// <summary>The absolute path with every symbolic link (in any component) resolved, like realpath(3).</summary>
     string GetRealPath(string path);
 }
+
+/// <summary>What tells a changed file from an unchanged one without reading it.</summary>
+public readonly record struct FileStamp(long Length, long LastWriteTicksUtc);
 
 public sealed class PhysicalFileSystem : IFileSystem
 {
@@ -28,7 +35,14 @@ public sealed class PhysicalFileSystem : IFileSystem
     public IEnumerable<string> EnumerateDirectories(string path) => Directory.EnumerateDirectories(path);
     public IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*") => Directory.EnumerateFiles(path, searchPattern);
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
+    public void MoveFile(string source, string destination) => File.Move(source, destination, overwrite: true);
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(path);
+
+    public FileStamp? Stat(string path)
+    {
+        var info = new FileInfo(path);
+        return info.Exists ? new FileStamp(info.Length, info.LastWriteTimeUtc.Ticks) : null;
+    }
 
     private const UnixFileMode AnyExecute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 

@@ -49,6 +49,31 @@ public sealed class EngineCliTests : IDisposable
     }
 
     [Fact]
+    public void AMetaEditedAfterTheCatalogIndexWasWrittenIsSeen()
+    {
+        // Metas older than the index's racy window are indexed on the first run.
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(ws.Root, "scripts"), "_cm.json", SearchOption.AllDirectories))
+            File.SetLastWriteTimeUtc(file, DateTime.UtcNow.AddMinutes(-5));
+        Assert.Equal(0, ws.Cm("find", "script", "--tags=thing").ExitCode);
+        Assert.True(File.Exists(Path.Combine(ws.Cache, ".catalog-index")));
+
+        var meta = Path.Combine(ws.Root, "scripts", "get-thing", "_cm.json");
+        File.WriteAllText(meta, File.ReadAllText(meta).Replace("\"thing\"]", "\"thing\",\"renamed\"]"));
+        var r = ws.Cm("run", "script", "--tags=get,renamed", "-j");
+
+        Assert.True(r.ExitCode == 0, r.All);
+    }
+
+    [Fact]
+    public void OnlyTheInvokedTopLevelCommandIsBuilt()
+    {
+        foreach (var (name, create) in Program.Commands(new Commands.GlobalOptions())) Assert.Equal(name, create().Name);
+        Assert.Equal(["cache"], Program.BuildRoot(["cache", "list", "-j"]).Subcommands.Select(c => c.Name));
+        Assert.Equal(Program.Commands(new Commands.GlobalOptions()).Count, Program.BuildRoot(["--help"]).Subcommands.Count);
+        Assert.Equal(Program.Commands(new Commands.GlobalOptions()).Count, Program.BuildRoot(["nosuchcommand"]).Subcommands.Count);
+    }
+
+    [Fact]
     public void SecondRunIsServedFromCacheWithoutRunningTheScript()
     {
         Assert.Equal(0, ws.Cm("run", "script", "get thing", "-j").ExitCode);
