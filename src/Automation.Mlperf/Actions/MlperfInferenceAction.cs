@@ -34,7 +34,8 @@ public sealed class MlperfInferenceAction : IBuiltinAction
         var userConf = WriteUserConf(run, scenarioDir);
 
         var qsl = OpenQsl(run, env);
-        using var sut = new OnnxRuntimeSut(run.ModelPath, qsl.Source, new OnnxRuntimeSutOptions(run.BatchSize, run.Threads));
+        // Server queries arrive apart, so ONNX Runtime's pool would spin between them for nothing.
+        using var sut = new OnnxRuntimeSut(run.ModelPath, qsl.Source, new OnnxRuntimeSutOptions(run.BatchSize, run.Threads, AllowSpinning: run.Scenario != TestScenario.Server));
         var engine = LoadGenEngines.Create(run.Engine, context.Env, env.Script);
         var baseSettings = TestSettings.FromConfig(null, File.ReadAllText(userConf), run.Model, run.Scenario);
 

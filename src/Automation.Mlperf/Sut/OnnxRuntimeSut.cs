@@ -19,9 +19,10 @@ public sealed record OnnxRuntimeSutOptions(
     int BatchSize = 32,
     int IntraOpThreads = 0,
     SutResponseFormat Response = SutResponseFormat.ArgMaxInt32,
-    bool InlineSingleSampleQueries = true)
+    bool InlineSingleSampleQueries = true,
+    bool AllowSpinning = true)
 {
-    public OrtRunnerOptions Runner => new(BatchSize, IntraOpThreads);
+    public OrtRunnerOptions Runner => new(BatchSize, IntraOpThreads, AllowSpinning: AllowSpinning);
 }
 
 /// <summary>

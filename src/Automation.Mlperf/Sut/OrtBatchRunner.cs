@@ -4,7 +4,10 @@ using Microsoft.ML.OnnxRuntime;
 namespace Automation.Mlperf.Sut;
 
 /// <summary>ONNX Runtime settings shared by the SUT and the raw baseline loop, so both measure the same thing.</summary>
-public sealed record OrtRunnerOptions(int BatchSize = 32, int IntraOpThreads = 0, GraphOptimizationLevel Optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
+/// <param name="AllowSpinning">Whether ONNX Runtime's idle pool threads spin for new work (its default). Spinning
+/// helps back-to-back batches; between sparse Server arrivals it only burns a core.</param>
+public sealed record OrtRunnerOptions(int BatchSize = 32, int IntraOpThreads = 0, GraphOptimizationLevel Optimization = GraphOptimizationLevel.ORT_ENABLE_ALL,
+    bool AllowSpinning = true)
 {
     public SessionOptions CreateSessionOptions()
     {
@@ -15,6 +18,7 @@ public sealed record OrtRunnerOptions(int BatchSize = 32, int IntraOpThreads = 0
             InterOpNumThreads = 1,
         };
         if (IntraOpThreads > 0) options.IntraOpNumThreads = IntraOpThreads;
+        if (!AllowSpinning) options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return options;
     }
 }

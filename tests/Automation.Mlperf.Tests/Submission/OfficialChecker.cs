@@ -20,7 +20,8 @@ internal static class OfficialChecker
     public static string? Unavailable => Missing.Value;
 
     /// <param name="workRoot">A test folder to unpack the checker into (once), deleted with the test's other folders.</param>
-    public static (int ExitCode, string Output) Run(string submissionDir, string workRoot)
+    /// <param name="options">More checker flags, e.g. --skip-dataset-size-check.</param>
+    public static (int ExitCode, string Output) Run(string submissionDir, string workRoot, params string[] options)
     {
         var start = new ProcessStartInfo("python3")
         {
@@ -28,7 +29,7 @@ internal static class OfficialChecker
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "-m", "submission_checker.main", "--input", submissionDir, "--version", "v6.1", "--skip_compliance", "--csv", submissionDir.TrimEnd(Path.DirectorySeparatorChar) + ".summary.csv" })
+        foreach (var arg in new[] { "-m", "submission_checker.main", "--input", submissionDir, "--version", "v6.1", "--skip_compliance", "--csv", submissionDir.TrimEnd(Path.DirectorySeparatorChar) + ".summary.csv" }.Concat(options))
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
