@@ -8,7 +8,7 @@ namespace Automation.Cli.Hosting;
 /// </summary>
 public static class ArgsSplitter
 {
-    public static (string[] Declared, List<string> FreeForm) Split(RootCommand root, string[] args)
+    public static (string[] Declared, List<string> FreeForm) Split(Command root, string[] args)
     {
         Command current = root;
         var declared = new List<string>();
@@ -32,7 +32,7 @@ public static class ArgsSplitter
         return (declared.ToArray(), free);
     }
 
-    private static bool IsDeclared(Command command, RootCommand root, string name) =>
+    private static bool IsDeclared(Command command, Command root, string name) =>
         name is "--help" or "-h" or "-?" ||
         command.Options.Any(o => o.Name == name || o.Aliases.Contains(name)) ||
         (command == root && root.Options.Any(o => o.Name == name || o.Aliases.Contains(name)));
