@@ -32,6 +32,10 @@ public sealed class RunRecordWriter(RunInvocation invocation)
             var resultsDir = ResultsDir(result);
             List<StepRecord> done;
             lock (steps) done = [.. steps];
+            // A successful run served wholly from the cache, with no results folder, did nothing to record: its
+            // history copy would only crowd real runs out of estimates and the artifact appendix (and cost ~1.5 ms
+            // of a ~14 ms cached run).
+            if (error is null && resultsDir is null && done.Count > 0 && done.All(s => s.FromCache)) return null;
             var record = RunRecordBuilder.Build(Id, invocation, Plan, done, result, error, DateTimeOffset.UtcNow, resultsDir, CachedOutcome);
             var text = record.ToString(Formatting.Indented);
             Json.WriteAtomically(Path.Combine(invocation.CacheDir, RunRecord.HistoryFolder, Id + ".json"), text);

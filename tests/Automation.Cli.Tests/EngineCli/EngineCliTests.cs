@@ -65,6 +65,18 @@ public sealed class EngineCliTests : IDisposable
     }
 
     [Fact]
+    public void ARunServedWhollyFromTheCacheLeavesNoHistoryRecord()
+    {
+        var first = JObject.Parse(ws.Cm("run", "script", "get thing", "-j").Stdout);
+        Assert.True(File.Exists((string)first["record"]!));
+        var second = JObject.Parse(ws.Cm("run", "script", "get thing", "-j").Stdout);
+
+        Assert.True((bool)second["cached"]!);
+        Assert.Equal(JTokenType.Null, second["record"]!.Type);
+        Assert.Single(Directory.GetFiles(Path.Combine(ws.Cache, ".records"), "*.json"));
+    }
+
+    [Fact]
     public void OnlyTheInvokedTopLevelCommandIsBuilt()
     {
         foreach (var (name, create) in Program.Commands(new Commands.GlobalOptions())) Assert.Equal(name, create().Name);
