@@ -28,13 +28,15 @@ public static class CmProcess
 
     public static CmResult Run(string workDir, params string[] args) => Run(workDir, null, args);
 
-    public static CmResult Run(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args)
+    public static CmResult Run(string workDir, IReadOnlyDictionary<string, string>? env, params string[] args) => Run(workDir, env, TimeSpan.FromMinutes(5), args);
+
+    public static CmResult Run(string workDir, IReadOnlyDictionary<string, string>? env, TimeSpan timeout, params string[] args)
     {
         using var p = Process.Start(StartInfo(workDir, args, env))!;
         p.StandardInput.Close();
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
-        if (!p.WaitForExit(TimeSpan.FromMinutes(5))) { p.Kill(true); throw new TimeoutException($"cm {string.Join(' ', args)} did not finish"); }
+        if (!p.WaitForExit(timeout)) { p.Kill(true); throw new TimeoutException($"cm {string.Join(' ', args)} did not finish in {timeout.TotalMinutes} min"); }
         return new CmResult(p.ExitCode, stdout.Result, stderr.Result);
     }
 }

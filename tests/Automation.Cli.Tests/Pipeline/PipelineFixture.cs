@@ -14,12 +14,16 @@ public sealed class PipelineFixture : IDisposable
             ? null
             : "the Debian package dataset-fashion-mnist is not installed and this user cannot install it (run ./run-tests as root)";
 
-    public CmResult Cm(params string[] args) =>
-        CmProcess.Run(RepoPaths.Root, [.. args, "--cache-dir", CacheDir]);
+    public CmResult Cm(params string[] args) => Cm(TimeSpan.FromMinutes(5), args);
 
-    public JObject Json(params string[] args)
+    public CmResult Cm(TimeSpan timeout, params string[] args) =>
+        CmProcess.Run(RepoPaths.Root, null, timeout, [.. args, "--cache-dir", CacheDir]);
+
+    public JObject Json(params string[] args) => Json(TimeSpan.FromMinutes(5), args);
+
+    public JObject Json(TimeSpan timeout, params string[] args)
     {
-        var r = Cm([.. args, "-j"]);
+        var r = Cm(timeout, [.. args, "-j"]);
         if (r.ExitCode != 0) throw new Xunit.Sdk.XunitException($"cm {string.Join(' ', args)} failed ({r.ExitCode}):\n{r.Stderr}");
         return JObject.Parse(r.Stdout);
     }
