@@ -15,20 +15,19 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
 {
     private const string Header = "cm-catalog-index 1";
     private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(3);
+    private readonly ScriptLoader loader = new(fileSystem);
 
-    public sealed record Row(int Root, string Directory, string? MetaFile, FileStamp? Stamp, ScriptEntry? Script)
-    {
-        public ScriptEntry Entry => Script!;
-    }
+    /// <summary>One module folder as recorded; a folder without a meta has no file, stamp or script.</summary>
+    private sealed record Row(int Root, string Directory, string? MetaFile, FileStamp? Stamp, ScriptEntry? Script);
 
     /// <summary>The scripts in root order when the index is fresh for these roots; null when it is missing or stale.</summary>
-    public IReadOnlyList<Row>? TryRead(IReadOnlyList<string> roots)
+    public IReadOnlyList<ScriptEntry>? TryRead(IReadOnlyList<string> roots)
     {
         try
         {
             if (fileSystem.Stat(path) is null) return null;
             var rows = Parse(fileSystem.ReadAllText(path), roots);
-            return rows is not null && IsFresh(rows, roots) ? rows.Where(r => r.Script is not null).ToList() : null;
+            return rows is not null && IsFresh(rows, roots) ? rows.Where(r => r.Script is not null).Select(r => r.Script!).ToList() : null;
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
@@ -56,9 +55,7 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
         try
         {
             fileSystem.CreateDirectory(Path.GetDirectoryName(path)!);
-            var temp = $"{path}.tmp-{Environment.ProcessId}";
-            fileSystem.WriteAllText(temp, text.ToString());
-            fileSystem.MoveFile(temp, path);
+            fileSystem.WriteAllTextAtomically(path, text.ToString());
         }
         catch (IOException) { }
         catch (UnauthorizedAccessException) { }
@@ -82,28 +79,17 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
         return rows;
     }
 
+    /// <summary>The same folders in the same order, each read from the same meta file, unchanged.</summary>
     private bool IsFresh(List<Row> rows, IReadOnlyList<string> roots)
     {
         var at = 0;
-        for (var r = 0; r < roots.Count; r++)
+        foreach (var (root, dir) in loader.Folders(roots))
         {
-            if (!fileSystem.DirectoryExists(roots[r])) continue;
-            foreach (var dir in fileSystem.EnumerateDirectories(roots[r]).Order(StringComparer.Ordinal))
-            {
-                if (at >= rows.Count || rows[at].Root != r || rows[at].Directory != dir || !SameMeta(rows[at])) return false;
-                at++;
-            }
+            if (at >= rows.Count || rows[at].Root != root || rows[at].Directory != dir) return false;
+            var meta = loader.FindMeta(dir);
+            if (meta?.Path != rows[at].MetaFile || meta?.Stamp != rows[at].Stamp) return false;
+            at++;
         }
         return at == rows.Count;
-    }
-
-    // The meta the loader would pick now (JSON before YAML) must be the recorded file, unchanged.
-    private bool SameMeta(Row row)
-    {
-        var json = fileSystem.Stat(Path.Combine(row.Directory, ScriptLoader.JsonMetaName));
-        var current = json is not null ? (Path.Combine(row.Directory, ScriptLoader.JsonMetaName), json)
-            : fileSystem.Stat(Path.Combine(row.Directory, ScriptLoader.YamlMetaName)) is { } yaml ? (Path.Combine(row.Directory, ScriptLoader.YamlMetaName), yaml)
-            : ((string?)null, (FileStamp?)null);
-        return current.Item1 == row.MetaFile && current.Item2 == row.Stamp;
     }
 }

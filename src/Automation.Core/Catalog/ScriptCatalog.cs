@@ -41,16 +41,10 @@ public sealed class ScriptCatalog
         var loader = new ScriptLoader(fileSystem);
         var index = indexFile is null ? null : new CatalogIndex(fileSystem, indexFile, clock ?? SystemClock.Instance);
         if (index?.TryRead(rootList) is { } indexed)
-            return new ScriptCatalog(Shadow(indexed.Select(e => e.Entry)), e => loader.TryLoad(e.Directory)
+            return new ScriptCatalog(Shadow(indexed), e => loader.TryLoad(e.Directory)
                 ?? throw new IOException($"script '{e.Alias}' vanished from '{e.Directory}' while cm was running"));
 
-        var found = new List<(int Root, string Dir, ScriptMeta? Meta)>();
-        for (var r = 0; r < rootList.Count; r++)
-        {
-            if (!fileSystem.DirectoryExists(rootList[r])) continue;
-            foreach (var dir in fileSystem.EnumerateDirectories(rootList[r]).Order(StringComparer.Ordinal))
-                found.Add((r, dir, loader.TryLoad(dir)));
-        }
+        var found = loader.Folders(rootList).Select(f => (f.Root, Dir: f.Directory, Meta: loader.TryLoad(f.Directory))).ToList();
         index?.Write(rootList, found);
         return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!).DistinctBy(m => m.Alias, StringComparer.Ordinal));
     }

@@ -10,8 +10,8 @@ public interface IFileSystem
     IEnumerable<string> EnumerateDirectories(string path);
     IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*");
     void CreateDirectory(string path);
-    /// <summary>Renames a file, replacing the target (atomic on one file system).</summary>
-    void MoveFile(string source, string destination);
+    /// <summary>Replaces a file so that readers see the old text or the new, never a part (temp file + rename).</summary>
+    void WriteAllTextAtomically(string path, string contents);
     DateTime GetLastWriteTimeUtc(string path);
     /// <summary>Size and modification time of a file in one stat; null when it does not exist.</summary>
     FileStamp? Stat(string path);
@@ -35,7 +35,7 @@ public sealed class PhysicalFileSystem : IFileSystem
     public IEnumerable<string> EnumerateDirectories(string path) => Directory.EnumerateDirectories(path);
     public IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*") => Directory.EnumerateFiles(path, searchPattern);
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
-    public void MoveFile(string source, string destination) => File.Move(source, destination, overwrite: true);
+    public void WriteAllTextAtomically(string path, string contents) => Caching.CacheFiles.WriteAtomically(path, contents);
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(path);
 
     public FileStamp? Stat(string path)
