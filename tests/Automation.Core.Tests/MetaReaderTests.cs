@@ -20,11 +20,16 @@ public sealed class MetaReaderTests
     }
 
     [Fact]
-    public void ScalarsOfAnyJsonTypeBecomeEnvStrings()
+    public void ScalarsOfAnyJsonTypeBecomeEnvStringsAsPythonWritesThem()
     {
-        var m = MetaReader.Parse("""{"alias":"x","env":{"A":1,"B":true,"C":"s"}}""", "/s/x/_cm.json", "/s/x");
+        // CM's env values are Python objects turned into text with str(): True, 1, 0.5, 1e-05.
+        var m = MetaReader.Parse("""{"alias":"x","env":{"A":1,"B":true,"C":"s","D":0.5,"E":0.00001,"F":false,"G":2.0}}""", "/s/x/_cm.json", "/s/x");
         Assert.Equal("1", m.Env["A"]);
-        Assert.Equal("yes", m.Env["B"]);
+        Assert.Equal("True", m.Env["B"]);
+        Assert.Equal("0.5", m.Env["D"]);
+        Assert.Equal("1e-05", m.Env["E"]);
+        Assert.Equal("False", m.Env["F"]);
+        Assert.Equal("2.0", m.Env["G"]);
     }
 
     [Fact]

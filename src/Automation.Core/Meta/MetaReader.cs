@@ -59,6 +59,13 @@ public static class MetaReader
             ValidateEnvPaths = ctx.StringList(root, "validate_env_paths"),
             UnavailableEnv = ctx.StringMap(root, "unavailable_env"),
             Category = ctx.OptionalString(root, "category") ?? "",
+            Sort = ctx.Int(root, "sort"),
+            Predeps = root["predeps"] is null || ctx.Bool(root, "predeps"),
+            ExtraCacheTagsFromEnv = ctx.EnvTagPrefixes(root, "extra_cache_tags_from_env"),
+            CacheExpiration = ctx.Duration(root, "cache_expiration"),
+            CanForceCache = ctx.Bool(root, "can_force_cache"),
+            LocalEnvKeys = ctx.StringList(root, "local_env_keys"),
+            CleanFiles = ctx.StringList(root, "clean_files"),
             Directory = directory,
             MetaFile = metaFile,
             ContentHash = contentHash,
@@ -109,6 +116,40 @@ public static class MetaReader
                 "false" or "no" or "off" or "0" => false,
                 _ => throw Bad(token, "must be true or false"),
             };
+        }
+
+        public int Int(JObject o, string key)
+        {
+            var token = o[key];
+            if (token is null || token.Type == JTokenType.Null) return 0;
+            return int.TryParse(Scalar(token), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                ? n : throw Bad(token, "must be a whole number");
+        }
+
+        /// <summary>CM's durations: a number with s, m, h, d or w (a bare number is hours).</summary>
+        public TimeSpan? Duration(JObject o, string key)
+        {
+            var text = OptionalString(o, key)?.Trim().ToLowerInvariant();
+            if (string.IsNullOrEmpty(text) || text is "false" or "no") return null;
+            var unit = char.IsLetter(text[^1]) ? text[^1] : 'h';
+            var number = char.IsLetter(text[^1]) ? text[..^1] : text;
+            if (!double.TryParse(number, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) || n < 0)
+                throw Bad(o[key]!, "must be a duration such as 30m, 1h or 2d");
+            return unit switch
+            {
+                's' => TimeSpan.FromSeconds(n),
+                'm' => TimeSpan.FromMinutes(n),
+                'h' => TimeSpan.FromHours(n),
+                'd' => TimeSpan.FromDays(n),
+                'w' => TimeSpan.FromDays(7 * n),
+                _ => throw Bad(o[key]!, "must be a duration such as 30m, 1h or 2d"),
+            };
+        }
+
+        public IReadOnlyList<(string Env, string Prefix)> EnvTagPrefixes(JObject o, string key)
+        {
+            if (o[key] is not JArray array) return [];
+            return array.OfType<JObject>().Select(e => (OptionalString(e, "env") ?? "", OptionalString(e, "prefix") ?? "")).Where(e => e.Item1.Length > 0).ToList();
         }
 
         public string? OptionalString(JObject o, string key)
@@ -164,7 +205,24 @@ public static class MetaReader
                 ForceEnvKeys = StringList(d, "force_env_keys"),
                 Env = StringMap(d, "env"),
                 Optional = Bool(d, "optional"),
+                ExtraCacheTags = StringList(d, "extra_cache_tags"),
+                ForceCache = Bool(d, "force_cache") || Bool(d, "force-cache"),
+                InheritVariationTags = Bool(d, "inherit_variation_tags"),
+                SkipInheritVariationGroups = StringList(d, "skip_inherit_variation_groups"),
+                ReuseVersion = Bool(d, "reuse_version"),
+                Dynamic = Bool(d, "dynamic"),
+                SkipIfFakeRun = Bool(d, "skip_if_fake_run"),
+                ContinueOnError = Bool(d, "continue_on_error"),
+                UpdateTagsIfEnv = ConditionMap(d, "update_tags_if_env"),
+                Adr = Overrides(d, "adr", "add_deps_recursive"),
             };
+        }
+
+        private IReadOnlyDictionary<string, EnvCondition> ConditionMap(JObject o, string key)
+        {
+            var obj = Object(o, key);
+            if (obj is null) return new Dictionary<string, EnvCondition>();
+            return obj.Properties().Where(p => p.Value is JObject).ToDictionary(p => p.Name, p => new EnvCondition(ListMap((JObject)p.Value, null)));
         }
 
         private EnvCondition? Condition(JObject o, string key)
@@ -173,9 +231,9 @@ public static class MetaReader
             return map.Count == 0 ? null : new EnvCondition(map);
         }
 
-        private IReadOnlyDictionary<string, IReadOnlyList<string>> ListMap(JObject o, string key)
+        private IReadOnlyDictionary<string, IReadOnlyList<string>> ListMap(JObject o, string? key)
         {
-            var obj = Object(o, key);
+            var obj = key is null ? o : Object(o, key);
             if (obj is null) return new Dictionary<string, IReadOnlyList<string>>();
             var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             foreach (var p in obj.Properties())
@@ -191,7 +249,9 @@ public static class MetaReader
             if (obj is null) return new Dictionary<string, VersionSpec>();
             return obj.Properties().ToDictionary(
                 p => p.Name,
-                p => p.Value is JObject v ? new VersionSpec(StringMap(v, "env"), Deps(v, "deps")) : throw Bad(p.Value, "must be an object"));
+                p => p.Value is JObject v
+                    ? new VersionSpec(StringMap(v, "env"), Deps(v, "deps")) { DefaultEnv = StringMap(v, "default_env"), Ad = Overrides(v, "ad", "add_deps"), Adr = Overrides(v, "adr", "add_deps_recursive") }
+                    : p.Value.Type == JTokenType.Null ? new VersionSpec(ScriptMeta.Empty, []) : throw Bad(p.Value, "must be an object"));
         }
 
         public IReadOnlyDictionary<string, VariationSpec> Variations(JObject o)
@@ -208,7 +268,7 @@ public static class MetaReader
                     Parts = p.Name.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
                     Group = OptionalString(v, "group"),
                     IsDefault = Bool(v, "default"),
-                    DefaultVariations = StringMap(v, "default_variations"),
+                    DefaultVariations = v["default_variations"] is not null ? StringMap(v, "default_variations") : StringMap(v, "default-variations"),
                     Base = StringList(v, "base"),
                     Alias = OptionalString(v, "alias"),
                     Env = StringMap(v, "env"),
@@ -217,30 +277,62 @@ public static class MetaReader
                     PrehookDeps = Deps(v, "prehook_deps"),
                     PosthookDeps = Deps(v, "posthook_deps"),
                     PostDeps = Deps(v, "post_deps"),
-                    Adr = Adr(v),
+                    Adr = Overrides(v, "adr", "add_deps_recursive"),
+                    Ad = Overrides(v, "ad", "add_deps"),
+                    NewEnvKeys = StringList(v, "new_env_keys"),
+                    NewStateKeys = StringList(v, "new_state_keys"),
+                    DefaultVersion = OptionalString(v, "default_version"),
+                    State = Object(v, "state"),
                     Raw = v,
                 };
             }
             return result;
         }
 
-        private IReadOnlyDictionary<string, DepOverride> Adr(JObject v)
+        /// <summary>`adr`-style blocks (NAME → dep fields); both spellings of the key are merged, the long one last.</summary>
+        private IReadOnlyDictionary<string, DepOverride> Overrides(JObject v, params string[] keys)
         {
-            var obj = Object(v, "adr") ?? Object(v, "add_deps_recursive");
-            if (obj is null) return new Dictionary<string, DepOverride>();
-            return obj.Properties().ToDictionary(p => p.Name, p =>
+            var result = new Dictionary<string, DepOverride>(StringComparer.Ordinal);
+            foreach (var key in keys)
             {
-                var o = p.Value as JObject ?? throw Bad(p.Value, "must be an object");
-                return new DepOverride(StringList(o, "tags"), StringMap(o, "env"), OptionalString(o, "version"), OptionalString(o, "version_min"), OptionalString(o, "version_max"));
-            });
+                var obj = Object(v, key);
+                if (obj is null) continue;
+                foreach (var p in obj.Properties())
+                {
+                    if (p.Value is not JObject o) throw Bad(p.Value, "must be an object");
+                    var entry = new DepOverride(StringList(o, "tags"), StringMap(o, "env"), OptionalString(o, "version"), OptionalString(o, "version_min"), OptionalString(o, "version_max"))
+                    {
+                        VersionMaxUsable = OptionalString(o, "version_max_usable"),
+                    };
+                    result[p.Name] = result.TryGetValue(p.Name, out var earlier) ? earlier.Merge(entry) : entry;
+                }
+            }
+            return result;
         }
 
+        /// <summary>A scalar as CM's Python sees it after str(): True/False for booleans, Python's number forms.</summary>
         private static string? Scalar(JToken t) => t.Type switch
         {
             JTokenType.String => t.Value<string>(),
-            JTokenType.Integer or JTokenType.Float => t.ToString(Formatting.None),
-            JTokenType.Boolean => t.Value<bool>() ? "yes" : "no",
+            JTokenType.Integer => t.ToString(Formatting.None),
+            JTokenType.Float => PythonFloat(t.Value<double>()),
+            JTokenType.Boolean => t.Value<bool>() ? "True" : "False",
             _ => null,
         };
+
+        private static string PythonFloat(double d)
+        {
+            if (double.IsNaN(d)) return "nan";
+            if (double.IsInfinity(d)) return d > 0 ? "inf" : "-inf";
+            var r = d.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+            if (r.Contains('E'))
+            {
+                // Python writes 1e-05 and 1e+16 (two-digit exponent with sign), never 1E-05.
+                var parts = r.Split('E');
+                var exp = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+                return $"{parts[0]}e{(exp < 0 ? "-" : "+")}{Math.Abs(exp):D2}";
+            }
+            return r.Contains('.') ? r : r + ".0";
+        }
     }
 }

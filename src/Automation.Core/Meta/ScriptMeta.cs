@@ -36,8 +36,26 @@ public sealed record ScriptMeta
     /// <summary>Env exported instead of failing when this script runs as an `"optional": true` dep and fails (e.g. no GPU).</summary>
     public IReadOnlyDictionary<string, string> UnavailableEnv { get; init; } = Empty;
     public string Category { get; init; } = "";
-    /// <summary>True for CM folders that carry a customize.py, which we load but cannot run.</summary>
+    /// <summary>CM's `sort`: among scripts matching the same tags, the lowest value wins (then the path).</summary>
+    public int Sort { get; init; }
+    /// <summary>CM's `predeps: false` turns off customize.py's predeps hook.</summary>
+    public bool Predeps { get; init; } = true;
+    /// <summary>`extra_cache_tags_from_env`: (env key, tag prefix) pairs whose values become cache tags.</summary>
+    public IReadOnlyList<(string Env, string Prefix)> ExtraCacheTagsFromEnv { get; init; } = [];
+    /// <summary>`cache_expiration` ("1h", "2d", "30m"): an entry older than this is rebuilt; null never expires.</summary>
+    public TimeSpan? CacheExpiration { get; init; }
+    /// <summary>`can_force_cache`: a caller's `force_cache` makes this otherwise uncached script cached.</summary>
+    public bool CanForceCache { get; init; }
+    /// <summary>`local_env_keys`: extra keys kept local to this script's deps (besides the engine's own).</summary>
+    public IReadOnlyList<string> LocalEnvKeys { get; init; } = [];
+    /// <summary>`clean_files`: files removed from the work folder before the run script runs.</summary>
+    public IReadOnlyList<string> CleanFiles { get; init; } = [];
+    /// <summary>True for folders that carry a customize.py (CM/MLC Python hooks).</summary>
     public bool HasCustomizePy { get; init; }
+    /// <summary>The registered repository the script came from (`builtin` for our shipped scripts/).</summary>
+    public string Repo { get; init; } = "";
+    /// <summary>The env prefix its library uses for the engine's own keys: `CM_` (CM, ours) or `MLC_` (MLC).</summary>
+    public string EnvPrefix { get; init; } = "CM_";
     public required string Directory { get; init; }
     public required string MetaFile { get; init; }
     /// <summary>SHA-256 of the meta text: a changed meta gives new cache keys.</summary>
@@ -59,7 +77,14 @@ public enum DepPhase { Deps, Prehook, Posthook, Post, Install }
 /// <summary>Per-version meta merged when that version is chosen (`versions: {"3.1": {...}}`).</summary>
 public sealed record VersionSpec(
     IReadOnlyDictionary<string, string> Env,
-    IReadOnlyList<DepSpec> Deps);
+    IReadOnlyList<DepSpec> Deps)
+{
+    public IReadOnlyDictionary<string, string> DefaultEnv { get; init; } = ScriptMeta.Empty;
+    /// <summary>`ad`/`add_deps`: overrides of this script's own deps by name.</summary>
+    public IReadOnlyDictionary<string, DepOverride> Ad { get; init; } = new Dictionary<string, DepOverride>();
+    /// <summary>`adr`/`add_deps_recursive`: overrides passed down to deps of deps by name.</summary>
+    public IReadOnlyDictionary<string, DepOverride> Adr { get; init; } = new Dictionary<string, DepOverride>();
+}
 
 /// <summary>One entry of `variations`. Combined keys ("onnx,opset-11") keep their parts in <see cref="Parts"/>.</summary>
 public sealed record VariationSpec
@@ -77,7 +102,17 @@ public sealed record VariationSpec
     public IReadOnlyList<DepSpec> PrehookDeps { get; init; } = [];
     public IReadOnlyList<DepSpec> PosthookDeps { get; init; } = [];
     public IReadOnlyList<DepSpec> PostDeps { get; init; } = [];
+    /// <summary>`adr`/`add_deps_recursive` (both merged): overrides passed down to every dep below by name.</summary>
     public IReadOnlyDictionary<string, DepOverride> Adr { get; init; } = new Dictionary<string, DepOverride>();
+    /// <summary>`ad`/`add_deps` (both merged): overrides of this script's own deps by name, not passed further down.</summary>
+    public IReadOnlyDictionary<string, DepOverride> Ad { get; init; } = new Dictionary<string, DepOverride>();
+    /// <summary>Keys the variation adds to the script's `new_env_keys` / `new_state_keys`.</summary>
+    public IReadOnlyList<string> NewEnvKeys { get; init; } = [];
+    public IReadOnlyList<string> NewStateKeys { get; init; } = [];
+    /// <summary>The variation's `default_version` (used when the request gives none).</summary>
+    public string? DefaultVersion { get; init; }
+    /// <summary>The variation's `state` merged into the run's state.</summary>
+    public JObject? State { get; init; }
     /// <summary>`name.#` variations match any `_name.VALUE` tag.</summary>
     public bool IsWildcard => Key.EndsWith(".#", StringComparison.Ordinal);
     public bool IsCombined => Parts.Count > 1;
@@ -103,6 +138,28 @@ public sealed record DepSpec
     public IReadOnlyDictionary<string, string> Env { get; init; } = ScriptMeta.Empty;
     /// <summary>A dep that is allowed to fail to resolve at run time (our extension, like CM's optional GPU deps).</summary>
     public bool Optional { get; init; }
+    /// <summary>`extra_cache_tags`: tags added to the dep's cache entry (and its lookup).</summary>
+    public IReadOnlyList<string> ExtraCacheTags { get; init; } = [];
+    /// <summary>`force_cache`: cache the dep even when its script is uncached (where it has `can_force_cache`).</summary>
+    public bool ForceCache { get; init; }
+    /// <summary>`inherit_variation_tags`: the dep is called with the parent's variation tags too.</summary>
+    public bool InheritVariationTags { get; init; }
+    /// <summary>Groups whose variations are not inherited (`skip_inherit_variation_groups`).</summary>
+    public IReadOnlyList<string> SkipInheritVariationGroups { get; init; } = [];
+    /// <summary>`reuse_version`: the parent's version keys reach the dep although they are local keys.</summary>
+    public bool ReuseVersion { get; init; }
+    /// <summary>`dynamic`: runs even when the parent is served from the cache.</summary>
+    public bool Dynamic { get; init; }
+    /// <summary>`skip_if_fake_run`: skipped in a fake (dry) run.</summary>
+    public bool SkipIfFakeRun { get; init; }
+    /// <summary>`continue_on_error`: a failure of the dep is a warning, not the parent's failure.</summary>
+    public bool ContinueOnError { get; init; }
+    /// <summary>`update_tags_if_env`: tag → condition; the tag is added where the condition holds.</summary>
+    public IReadOnlyDictionary<string, EnvCondition> UpdateTagsIfEnv { get; init; } = new Dictionary<string, EnvCondition>();
+    /// <summary>The dep's own `adr`: passed down to its deps.</summary>
+    public IReadOnlyDictionary<string, DepOverride> Adr { get; init; } = new Dictionary<string, DepOverride>();
+    /// <summary>The dep's `state`/`const` maps, merged into the state/env it runs with.</summary>
+    public IReadOnlyDictionary<string, string> Const { get; init; } = ScriptMeta.Empty;
 
     public DepSpec Apply(DepOverride o)
     {
@@ -117,6 +174,7 @@ public sealed record DepSpec
             Version = o.Version ?? Version,
             VersionMin = o.VersionMin ?? VersionMin,
             VersionMax = o.VersionMax ?? VersionMax,
+            VersionMaxUsable = o.VersionMaxUsable ?? VersionMaxUsable,
         };
     }
 }
@@ -129,6 +187,8 @@ public sealed record DepOverride(
     string? VersionMin = null,
     string? VersionMax = null)
 {
+    public string? VersionMaxUsable { get; init; }
+
     public static DepOverride Empty { get; } = new([], ScriptMeta.Empty);
 
     public DepOverride Merge(DepOverride later)
@@ -136,26 +196,39 @@ public sealed record DepOverride(
         var tags = Tags.Concat(later.Tags.Where(t => !Tags.Contains(t))).ToList();
         var env = new Dictionary<string, string>(Env);
         foreach (var (k, v) in later.Env) env[k] = v;
-        return new DepOverride(tags, env, later.Version ?? Version, later.VersionMin ?? VersionMin, later.VersionMax ?? VersionMax);
+        return new DepOverride(tags, env, later.Version ?? Version, later.VersionMin ?? VersionMin, later.VersionMax ?? VersionMax)
+        {
+            VersionMaxUsable = later.VersionMaxUsable ?? VersionMaxUsable,
+        };
     }
 }
 
-/// <summary>`skip_if_env`-style conditions: KEY → accepted values, keys ANDed (or ORed for the *_any_* forms).</summary>
+/// <summary>
+/// `skip_if_env`-style conditions: KEY → accepted values, keys ANDed (or ORed for the *_any_* forms), compared as CM
+/// does: case-insensitive; a truthy spec (yes/on/true/1) accepts any set value that is not falsy; a falsy spec
+/// (no/off/false/0) accepts a falsy, empty, missing or still-unresolved (`&lt;&lt;&lt;KEY&gt;&gt;&gt;`) value.
+/// </summary>
 public sealed record EnvCondition(IReadOnlyDictionary<string, IReadOnlyList<string>> Values)
 {
     private static readonly string[] Truthy = ["yes", "on", "true", "1"];
     private static readonly string[] Falsy = ["no", "off", "false", "0"];
 
     public bool AllMatch(IReadOnlyDictionary<string, string> env) => Values.All(kv => Matches(env, kv.Key, kv.Value));
-    public bool AnyMatch(IReadOnlyDictionary<string, string> env) => Values.Any(kv => Matches(env, kv.Key, kv.Value));
+    public bool AnyMatch(IReadOnlyDictionary<string, string> env) => Values.Any(kv => Matches(env, kv.Key, kv.Value, any: true));
 
-    private static bool Matches(IReadOnlyDictionary<string, string> env, string key, IReadOnlyList<string> accepted)
+    /// <summary>The env keys the condition reads.</summary>
+    public IEnumerable<string> Keys => Values.Keys;
+
+    private static bool Matches(IReadOnlyDictionary<string, string> env, string key, IReadOnlyList<string> accepted, bool any = false)
     {
-        env.TryGetValue(key, out var value);
-        var lowered = accepted.Select(a => a.ToLowerInvariant()).ToList();
-        if (value is null || value.Length == 0)
-            return lowered.Intersect(Falsy).Any() || lowered.Contains("");
-        if (lowered.Intersect(Truthy).Any() && !Falsy.Contains(value.ToLowerInvariant())) return true;
-        return accepted.Contains(value, StringComparer.Ordinal);
+        var spec = accepted.Select(a => a.ToLowerInvariant()).ToList();
+        if (!env.TryGetValue(key, out var raw))
+            // CM's AND form counts a missing key as matching a falsy spec; its OR form never matches a missing key.
+            return !any && (spec.Intersect(Falsy).Any() || spec.Contains(""));
+        var value = raw.Trim().ToLowerInvariant();
+        var unresolved = raw.Contains("<<<", StringComparison.Ordinal);
+        if (spec.Intersect(Truthy).Any()) return !Falsy.Contains(value) && value.Length > 0 && !unresolved;
+        if (spec.Intersect(Falsy).Any() || (any && spec.Contains(""))) return Falsy.Contains(value) || value.Length == 0 || unresolved;
+        return spec.Contains(value);
     }
 }
