@@ -31,7 +31,7 @@ public static class RunScriptCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
-            var engine = new Engine(parse.GetValue(g.CacheDir));
+            var engine = new Engine(parse.GetValue(g.CacheDir)) { Chooser = ConsoleScriptChooser.For(parse.GetValue(g.Quiet) || parse.GetValue(g.Json)) };
             var flags = DottedFlags.Parse(Program.FreeForm);
             var request = BuildRequest(engine, parse.GetValue(tags) ?? [], parse.GetValue(tagsOption), flags) with
             {
@@ -45,7 +45,7 @@ public static class RunScriptCommand
                 var estimates = PlanEstimates.From(dryPlan, cache, engine.Workspace.CacheDir);
                 var tree = PlanRenderer.Render(dryPlan, n => (!n.IsCached ? "runs every time" : cache.TryGet(n) is not null ? "cached" : "will run and cache") + estimates.Describe(n));
                 if (parse.GetValue(g.Json)) Console.Out.WriteLine(estimates.AddTo(PlanJson.From(dryPlan)).ToString(Formatting.Indented));
-                else Console.Out.Write(tree + estimates.Total());
+                else Console.Out.Write(tree + PlanRenderer.Notes(dryPlan) + estimates.Total());
                 return 0;
             }
             var recorder = new RunRecordWriter(new RunInvocation(Environment.GetCommandLineArgs().Skip(1).ToList(), Environment.CurrentDirectory, request,
@@ -58,7 +58,7 @@ public static class RunScriptCommand
             {
                 var plan = recorder.Plan = engine.Resolver.Resolve(request);
                 var lockFile = LockedRun.Check(parse.GetValue(locked), plan, cache);
-                result = engine.CreateExecutor(cache).RunAsync(plan, engine.ExecutionOptions(quiet) with { OnStep = recorder.OnStep }).GetAwaiter().GetResult();
+                result = engine.CreateExecutor(cache).RunAsync(engine.Resolver.RootCall(request), engine.ExecutionOptions(quiet) with { OnStep = recorder.OnStep }).GetAwaiter().GetResult();
                 LockedRun.CheckAfter(parse.GetValue(locked), lockFile, result);
                 if (parse.GetValue(lockOut) is { } lockPath) LockedRun.Write(lockPath, plan, request, result);
             }

@@ -23,13 +23,23 @@ public sealed class Engine
 
     /// <summary>Where the catalog index lives (docs/cache.md): beside the cache entries, which are folders.</summary>
     public const string CatalogIndexFile = ".catalog-index";
-    public Resolver Resolver => new(Catalog);
+    private Resolver? resolver;
+
+    /// <summary>How a tie between scripts is settled: asked on a terminal as CM does, the first in order otherwise.</summary>
+    public IScriptChooser Chooser { get; set; } = FirstCandidate.Instance;
+
+    /// <summary>The run's one resolver: the predictor and the executor share its selector, so a choice is asked once.</summary>
+    public Resolver Resolver => resolver ??= new(Catalog, Chooser);
 
     public Executor CreateExecutor(IStepCache cache) =>
-        new(cache,
+        new(new DepDecider(Resolver.Selector),
+            cache,
             new StepRunner(CliWrapProcessRunner.Instance, ProcessHostEnvironment.Instance, PhysicalFileSystem.Instance),
             new BuiltinRegistry(BuiltinActions.All(this)),
             new Detector(PhysicalFileSystem.Instance, ProcessHostEnvironment.Instance, CliWrapProcessRunner.Instance),
+            NoCustomizeHooks.Instance,
+            PhysicalFileSystem.Instance,
+            ProcessStepFolders.Instance,
             SystemClock.Instance,
             ProcessHostEnvironment.Instance);
 

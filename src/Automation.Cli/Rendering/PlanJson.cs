@@ -18,7 +18,15 @@ public static class PlanJson
             ["planned_version"] = n.PlannedVersion,
             ["cached"] = n.IsCached,
             ["key"] = n.Key,
-            ["deps"] = new JArray(n.Deps.Select(d => new JObject { ["id"] = d.Node.Id, ["phase"] = d.Phase.ToString().ToLowerInvariant() })),
+            ["customize_py"] = new JArray(n.Hooks),
+            ["deps"] = new JArray(n.Deps.Select(d => new JObject
+            {
+                ["id"] = d.Node.Id,
+                ["phase"] = d.Phase.ToString().ToLowerInvariant(),
+                ["decided_at_run_time"] = d.DecidedAtRunTime,
+                ["skipped"] = d.Skipped,
+            })),
         })),
+        ["notes"] = new JArray(plan.Notes),
     };
 }

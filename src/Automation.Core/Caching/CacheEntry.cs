@@ -22,12 +22,18 @@ public sealed record CacheEntry(
     DateTimeOffset CreatedUtc,
     string Path)
 {
+    /// <summary>When the entry stops being valid (CM's `cache_expiration`); null when it never expires.</summary>
+    public DateTimeOffset? ExpiresUtc { get; init; }
+
     /// <summary>A validate path as an absolute path: relative ones are relative to the entry folder.</summary>
     public string Resolve(string validatePath) => System.IO.Path.GetFullPath(validatePath, Path);
 
     internal static CacheEntry FromDraft(string key, string path, CacheEntryDraft d, DateTimeOffset createdUtc) =>
         new(key, d.ScriptUid, d.ScriptAlias, d.Tags, d.Variations, d.Version, d.Env, d.State, d.Evidence, d.DepKeys,
-            d.ValidatePaths, d.KeyInputs, createdUtc, path);
+            d.ValidatePaths, d.KeyInputs, createdUtc, path)
+        {
+            ExpiresUtc = d.Expiration is { } after ? createdUtc + after : null,
+        };
 }
 
 /// <summary>What a build returns; the store adds the key, folder and creation time.</summary>
@@ -47,4 +53,6 @@ public sealed record CacheEntryDraft
     /// <summary>Files or folders that must still exist for the entry to be reused (absolute or entry-relative).</summary>
     public IReadOnlyList<string> ValidatePaths { get; init; } = [];
     public IReadOnlyDictionary<string, string> KeyInputs { get; init; } = new Dictionary<string, string>();
+    /// <summary>How long the entry stays valid after it is committed (CM's `cache_expiration`); null for ever.</summary>
+    public TimeSpan? Expiration { get; init; }
 }

@@ -31,6 +31,7 @@ internal static class CacheEntryJson
             ["state"] = e.State.DeepClone(),
         };
         if (e.Evidence is not null) o["evidence"] = e.Evidence.DeepClone();
+        if (e.ExpiresUtc is { } expires) o["expires_utc"] = expires.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
         return o.ToString(Formatting.Indented);
     }
 
@@ -46,7 +47,10 @@ internal static class CacheEntryJson
         return new CacheEntry(key, Text(o, "script_uid"), Text(o, "script_alias"), List(o, "tags"), List(o, "variations"),
             o["version"]?.Type == JTokenType.String ? o.Value<string>("version") : null,
             Dict(o, "env"), Object(o, "state") ?? new JObject(), Object(o, "evidence"), List(o, "dep_keys"),
-            List(o, "validate_paths"), Dict(o, "key_inputs"), created, folder);
+            List(o, "validate_paths"), Dict(o, "key_inputs"), created, folder)
+        {
+            ExpiresUtc = o["expires_utc"] is { Type: JTokenType.String } x ? DateTimeOffset.Parse((string)x!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
+        };
     }
 
     /// <summary>Strings stay strings: Newtonsoft would otherwise turn ISO-looking state values into dates.</summary>

@@ -237,6 +237,7 @@ public sealed class CacheStore
     /// <summary>Why the entry may not be reused, or null. Cheap: one existence check per path and dependency.</summary>
     private string? FindProblem(CacheEntry entry)
     {
+        if (entry.ExpiresUtc is { } expires && _clock.UtcNow >= expires) return $"it expired at {expires:u} (cache_expiration)";
         foreach (var path in entry.ValidatePaths)
         {
             var full = entry.Resolve(path);

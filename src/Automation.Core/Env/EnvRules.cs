@@ -8,8 +8,18 @@ namespace Automation.Core.Env;
 /// </summary>
 public static partial class EnvRules
 {
-    /// <summary>Keys CM keeps local to one script call unless a dep's force_env_keys lets them through.</summary>
-    public static readonly string[] LocalKeyPatterns = ["CM_VERSION*", "CM_TMP_*", "CM_GIT_*", "CM_INPUT", "CM_OUTPUT", "CM_NAME", "CM_EXTRA_CACHE_TAGS"];
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> LocalByPrefix = new(StringComparer.Ordinal);
+
+    /// <summary>Keys CM keeps local to one script call unless a dep's force_env_keys lets them through (CM_ libraries).</summary>
+    public static readonly string[] LocalKeyPatterns = LocalKeys("CM_");
+
+    /// <summary>CM's local keys for a library's env prefix (`CM_` or `MLC_`): versions, inputs, tmp and git keys.</summary>
+    public static string[] LocalKeys(string prefix) => LocalByPrefix.GetOrAdd(prefix, p =>
+        new[] { "VERSION", "VERSION_MIN", "VERSION_MAX", "VERSION_MAX_USABLE", "DETECTED_VERSION", "INPUT", "OUTPUT", "OUTBASENAME", "OUTDIRNAME",
+         "SEARCH_FOLDER_PATH", "NAME", "EXTRA_CACHE_TAGS", "TMP_*", "GIT_*", "RENEW_CACHE_ENTRY" }.Select(k => p + k).ToArray());
+
+    /// <summary>The version keys a dep with `reuse_version` takes over from its caller.</summary>
+    public static string[] VersionKeys(string prefix) => [prefix + "VERSION*"];
 
     public static bool MatchesAny(string key, IEnumerable<string> patterns) => patterns.Any(p => Glob(p, key));
 
@@ -22,12 +32,17 @@ public static partial class EnvRules
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Regex> GlobCache = new();
 
-    /// <summary>The env a dep starts from: the parent's, less the local keys (unless forced), plus the dep's own env.</summary>
-    public static Dictionary<string, string> ForDep(IReadOnlyDictionary<string, string> parent, IReadOnlyList<string> forceEnvKeys, IReadOnlyDictionary<string, string> depEnv)
+    /// <summary>
+    /// The env a dep starts from: the parent's, less the local keys and values still holding an unresolved
+    /// `&lt;&lt;&lt;KEY&gt;&gt;&gt;` (unless forced), plus the dep's own env.
+    /// </summary>
+    public static Dictionary<string, string> ForDep(IReadOnlyDictionary<string, string> parent, IReadOnlyList<string> forceEnvKeys, IReadOnlyDictionary<string, string> depEnv,
+        IReadOnlyList<string>? localKeys = null)
     {
+        var local = localKeys ?? LocalKeyPatterns;
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (k, v) in parent)
-            if (!MatchesAny(k, LocalKeyPatterns) || MatchesAny(k, forceEnvKeys))
+            if ((!MatchesAny(k, local) && !HasUnresolvedReference(v)) || MatchesAny(k, forceEnvKeys))
                 result[k] = v;
         foreach (var (k, v) in depEnv) result[k] = Expand(v, parent);
         return result;

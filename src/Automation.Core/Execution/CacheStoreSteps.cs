@@ -25,15 +25,16 @@ public sealed class CacheStoreSteps(CacheStore store) : IStepCache
             {
                 ScriptUid = node.Script.Uid,
                 ScriptAlias = node.Script.Alias,
-                Tags = node.Script.Tags,
+                Tags = node.Script.Tags.Concat(node.ExtraCacheTags).Distinct(StringComparer.Ordinal).ToList(),
                 Variations = node.Variations,
                 Version = outcome.Version,
                 Env = outcome.NewEnv,
                 State = outcome.NewState,
                 Evidence = outcome.Evidence,
-                DepKeys = CachedDepKeys(node).ToList(),
+                DepKeys = outcome.DepKeys.Count > 0 ? outcome.DepKeys : CachedDepKeys(node).ToList(),
                 ValidatePaths = outcome.PathsToValidate,
                 KeyInputs = node.KeyInputs,
+                Expiration = node.Script.CacheExpiration,
             };
         }, cancellationToken);
         return new CachedStep(ToOutcome(entry), entry.Path, built);

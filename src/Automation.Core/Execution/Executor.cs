@@ -13,134 +13,245 @@ namespace Automation.Core.Execution;
 /// <param name="Events">Step start/finish events for live viewers such as the dashboard; null sends none.</param>
 public sealed record ExecutionOptions(string WorkRoot, bool Quiet = false, string? CurrentDirectory = null, string? CmBinary = null, Action<string>? Warn = null, Action<StepRecord>? OnStep = null, IStepEvents? Events = null);
 
-public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env);
+/// <param name="Executed">The tree of calls as the run decided them (a cache hit has no deps below it but its dynamic ones).</param>
+public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps, IReadOnlyDictionary<string, string> Env)
+{
+    public Plan? Executed { get; init; }
+}
 
 /// <summary>
-/// Walks a plan (never decides what to run): each node is served from the cache when valid, otherwise its deps run,
-/// then its built-in action and/or run script, and its exports are filtered by new_env_keys.
+/// Runs a request in CM's order, deciding each dep when it is reached with the env as it is then:
+/// variations/env/inputs → cache lookup (a hit runs only `dynamic` deps and loads the stored env) → customize.py
+/// predeps → deps → preprocess (or our declarative detection) → prehook_deps → built-in action / run script →
+/// posthook_deps → postprocess, detect_version → post_deps → new_env_keys/new_state_keys filter → cache save.
+/// Every effect goes through its seams, so the order is tested in memory.
 /// </summary>
-public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistry builtins, Detector detector, IClock clock, IHostEnvironment host)
+public sealed class Executor(
+    DepDecider decider, IStepCache cache, StepRunner runner, BuiltinRegistry builtins, Detector detector,
+    ICustomizeHooks hooks, IFileSystem fileSystem, IStepFolders folders, IClock clock, IHostEnvironment host)
 {
-    public async Task<RunResult> RunAsync(Plan plan, ExecutionOptions options, CancellationToken ct = default)
+    public async Task<RunResult> RunAsync(CallRequest root, ExecutionOptions options, CancellationToken ct = default)
     {
-        var run = new RunState(options);
-        var root = await ExecuteAsync(plan.Root, run, ScriptMeta.Empty, ct);
-        var env = new Dictionary<string, string>(plan.Root.Env, StringComparer.Ordinal);
-        EnvRules.MergeInto(env, root.Outcome.NewEnv, host.PathListSeparator);
-        return new RunResult(root, run.Records, env);
+        var run = new RunState(options, root.EnvOverrides);
+        // CM marks the whole run quiet in its env (MLC_QUIET), so every script sees it, not only the first.
+        if (options.Quiet) root = root with { Env = new Dictionary<string, string>(root.Env, StringComparer.Ordinal) { [root.Script.EnvPrefix + "QUIET"] = "yes" } };
+        var step = await CallAsync(root, run, ct);
+        var env = new Dictionary<string, string>(step.Node.Env, StringComparer.Ordinal);
+        EnvRules.MergeInto(env, step.Record.Outcome.NewEnv, host.PathListSeparator);
+        return new RunResult(step.Record, run.Records, env) { Executed = new Plan(step.Node, run.Nodes) };
     }
 
-    private sealed class RunState(ExecutionOptions options)
+    private sealed record Step(StepRecord Record, PlanNode Node);
+
+    private sealed class RunState(ExecutionOptions options, IReadOnlyDictionary<string, string> envOverrides)
     {
         public ExecutionOptions Options { get; } = options;
-        public Dictionary<string, StepRecord> Done { get; } = new(StringComparer.Ordinal);
+        public IReadOnlyDictionary<string, string> EnvOverrides { get; } = envOverrides;
+        public Dictionary<string, Step> Done { get; } = new(StringComparer.Ordinal);
+        public List<(string Id, string Display, string File, string Alias)> Stack { get; } = [];
         public List<StepRecord> Records { get; } = [];
+        public List<PlanNode> Nodes { get; } = [];
     }
 
-    /// <param name="inherited">Keys the parent gained at run time (from earlier deps or its own run), which the node sees
-    /// where its planned env has no value: CM's "deps see the env as it is when they run". They are not part of cache keys.</param>
-    private async Task<StepRecord> ExecuteAsync(PlanNode node, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
+    /// <summary>A skip asked for by preprocess: unwinds the build so that no cache entry is committed.</summary>
+    private sealed class SkippedByHook() : Exception("skipped by customize.py preprocess");
+
+    private async Task<Step> CallAsync(CallRequest request, RunState run, CancellationToken ct)
     {
-        if (run.Done.TryGetValue(node.Id, out var done)) return done;
+        var prepared = CallPreparer.Prepare(request);
+        var node = prepared.Node;
+        if (run.Done.TryGetValue(node.Id, out var done))
+        {
+            CheckVersion(done, node);
+            return done;
+        }
+        if (run.Stack.FindIndex(s => s.Id == node.Id) is var at and >= 0)
+        {
+            var cycle = string.Join(" -> ", run.Stack.Skip(at).Select(s => s.Display).Append(run.Stack[at].Display));
+            throw new DependencyCycleException($"dependency cycle at run time: {cycle}", run.Stack[^1].File, run.Stack[^1].Alias,
+                "Remove one of these deps, or guard it with skip_if_env/enable_if_env so the chain ends.");
+        }
+        run.Stack.Add((node.Id, node.Display, node.Script.MetaFile, node.Script.Alias));
         try
         {
-            var record = await ExecuteNodeAsync(node, run, inherited, ct);
-            run.Options.Events?.Finished(record);
-            return record;
+            var step = await ExecuteAsync(prepared, run, ct);
+            run.Options.Events?.Finished(step.Record);
+            run.Done[node.Id] = step;
+            run.Records.Add(step.Record);
+            run.Nodes.Add(step.Node);
+            run.Options.OnStep?.Invoke(step.Record);
+            return step;
         }
-        catch (Exception e) when (run.Options.Events is { } events)
+        catch (Exception e) when (run.Options.Events is { } events && e is not OperationCanceledException)
         {
             events.Failed(node, e);
             throw;
         }
+        finally
+        {
+            run.Stack.RemoveAt(run.Stack.Count - 1);
+        }
     }
 
-    private async Task<StepRecord> ExecuteNodeAsync(PlanNode node, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
+    /// <summary>Two callers reached one call: the version the first got must also fit the second's constraint.</summary>
+    private static void CheckVersion(Step done, PlanNode again)
     {
+        var ok = done.Record.Outcome.Version is { } v ? again.Version.IsSatisfiedBy(v) : done.Node.Version.Intersect(again.Version) is not null;
+        if (ok) return;
+        var first = done.Node.Version;
+        throw new VersionConflictException(
+            $"version conflict for '{again.Script.Alias}': {first.Origin ?? "one caller"} asks for {first}{(done.Record.Outcome.Version is { } got ? $" and got {got}" : "")}, but {again.Version.Origin ?? "another caller"} asks for {again.Version}",
+            again.Script.MetaFile, again.Script.Alias,
+            "Relax one constraint (e.g. --adr.NAME.version_max=... or edit the dep's version_min/version_max) so that one version fits both.");
+    }
+
+    private async Task<Step> ExecuteAsync(PreparedCall prepared, RunState run, CancellationToken ct)
+    {
+        var node = prepared.Node;
         var started = clock.UtcNow;
-        StepRecord record;
-        if (node.IsCached)
+        var edges = new List<PlanEdge>();
+        try
         {
-            var hit = cache.TryGet(node);
-            var cached = hit ?? await cache.GetOrBuildAsync(node, (dir, token) => BuildAsync(node, dir, run, inherited, token), ct);
-            record = Record(node, cached.Outcome, started, fromCache: !cached.WasBuilt, cached.EntryDir);
+            if (node.IsCached)
+            {
+                if (cache.TryGet(node) is { } hit)
+                {
+                    await RunDynamicDepsAsync(prepared, hit.Outcome, run, edges, ct);
+                    return Finish(node, hit.Outcome, started, fromCache: true, hit.EntryDir, edges);
+                }
+                var built = await cache.GetOrBuildAsync(node, (dir, token) => BuildAsync(prepared, dir, run, edges, token), ct);
+                return Finish(node, built.Outcome, started, fromCache: !built.WasBuilt, built.EntryDir, edges);
+            }
+            var workDir = folders.ForStep(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
+            var outcome = await BuildAsync(prepared, workDir, run, edges, ct);
+            return Finish(node, outcome, started, fromCache: false, workDir, edges);
         }
-        else
+        catch (SkippedByHook)
         {
-            var workDir = WorkFolders.ForThisProcess(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
-            var outcome = await BuildAsync(node, workDir, run, inherited, ct);
-            record = Record(node, outcome, started, fromCache: false, workDir);
+            return Finish(node, new StepOutcome(ScriptMeta.Empty, new JObject()) { Skipped = true }, started, fromCache: false, null, edges);
         }
-        run.Done[node.Id] = record;
-        run.Records.Add(record);
-        run.Options.OnStep?.Invoke(record);
-        return record;
     }
 
-    private StepRecord Record(PlanNode node, StepOutcome outcome, DateTimeOffset started, bool fromCache, string dir)
+    private Step Finish(PlanNode node, StepOutcome outcome, DateTimeOffset started, bool fromCache, string? dir, List<PlanEdge> edges)
     {
-        var log = Path.Combine(dir, StepRunner.LogName);
-        return new StepRecord(node.Script.Alias, node.Script.Uid, node.Variations, node.Key, node.IsCached, fromCache, dir,
-            File.Exists(log) ? log : null, outcome, started, clock.UtcNow);
+        var log = dir is null ? null : Path.Combine(dir, StepRunner.LogName);
+        var record = new StepRecord(node.Script.Alias, node.Script.Uid, node.Variations, node.Key, node.IsCached, fromCache, dir,
+            log is not null && fileSystem.FileExists(log) ? log : null, outcome, started, clock.UtcNow);
+        return new Step(record, node with { Deps = edges });
     }
 
-    private async Task<StepOutcome> BuildAsync(PlanNode node, string workDir, RunState run, IReadOnlyDictionary<string, string> inherited, CancellationToken ct)
+    /// <summary>On a cache hit CM runs only the deps marked `dynamic`, with the env the entry restores.</summary>
+    private async Task RunDynamicDepsAsync(PreparedCall prepared, StepOutcome stored, RunState run, List<PlanEdge> edges, CancellationToken ct)
     {
-        Directory.CreateDirectory(workDir);
+        if (!prepared.DepSpecs.Any(d => d.Dep.Dynamic)) return;
+        var env = new Dictionary<string, string>(prepared.Node.Env, StringComparer.Ordinal);
+        EnvRules.MergeInto(env, stored.NewEnv, host.PathListSeparator);
+        var state = stored.NewState.DeepClone() as JObject ?? new JObject();
+        foreach (var phase in new[] { DepPhase.Deps, DepPhase.Prehook, DepPhase.Posthook, DepPhase.Post })
+            await RunDepsAsync(prepared, phase, env, state, run, edges, ct, onlyDynamic: true);
+    }
+
+    private async Task<StepOutcome> BuildAsync(PreparedCall prepared, string workDir, RunState run, List<PlanEdge> edges, CancellationToken ct)
+    {
+        var node = prepared.Node;
+        var script = node.Script;
+        fileSystem.CreateDirectory(workDir);
         run.Options.Events?.Started(node, workDir);
         var env = new Dictionary<string, string>(node.Env, StringComparer.Ordinal);
-        foreach (var (key, value) in inherited) env.TryAdd(key, value);
-        var state = new JObject();
-        await RunDepsAsync(node, env, state, run, ct, DepPhase.Deps, DepPhase.Prehook);
-
-        env["CM_TMP_CURRENT_SCRIPT_PATH"] = node.Script.Directory;
-        env["CM_TMP_CURRENT_SCRIPT_WORK_PATH"] = workDir;
-        env["CM_TMP_CURRENT_PATH"] = run.Options.CurrentDirectory ?? host.CurrentDirectory;
-        if (run.Options.CmBinary is not null) env["CM_BIN"] = run.Options.CmBinary;
-        if (node.Script.HasCustomizePy && node.Script.Builtin is null)
-            throw new AutomationException($"script '{node.Script.Alias}' is a CM script with customize.py, which this engine does not run", Path.Combine(node.Script.Directory, "customize.py"), node.Script.Alias,
-                "Express its preprocess/postprocess logic declaratively in the meta (env templates, detect) or move it into run.sh; see docs/cm-compatibility.md.");
-
+        var state = (JObject)prepared.State.DeepClone();
+        SetEngineKeys(env, prepared, workDir, run);
+        var scriptHooks = CustomizeScript.Hooks(fileSystem, script);
         string? version = node.PlannedVersion;
+
+        await HookAsync("predeps");
+        await RunDepsAsync(prepared, DepPhase.Deps, env, state, run, edges, ct);
+        foreach (var file in script.CleanFiles) fileSystem.DeleteFile(Path.Combine(workDir, file));
+        if (scriptHooks.Contains("preprocess"))
+        {
+            var result = await hooks.RunAsync(new HookCall("preprocess", prepared, env, state, workDir), ct);
+            if (result.Skip) throw new SkippedByHook();
+            version = result.Version ?? version;
+        }
+
         JObject? evidence = null;
         var validate = new List<string>();
-        if (node.Script.Detect is { } detectJson)
+        if (script.Detect is { } detectJson)
         {
-            var detected = await DetectAsync(node, detectJson, env, state, run, ct);
+            var detected = await DetectAsync(prepared, detectJson, env, state, run, edges, ct);
             EnvRules.MergeInto(env, detected.Env, host.PathListSeparator);
             version = detected.Version.Original;
             evidence = detected.Evidence.ToJson();
             evidence["candidates"] = new JArray(detected.Candidates.Select(c => c.ToJson()));
             validate.Add(detected.Path);
         }
-        if (node.Script.Builtin is { } builtinName)
+        await RunDepsAsync(prepared, DepPhase.Prehook, env, state, run, edges, ct);
+        if (script.Builtin is { } builtinName)
         {
             var action = builtins.Find(builtinName) ?? throw new AutomationException(
-                $"script '{node.Script.Alias}' names built-in action '{builtinName}', which does not exist", node.Script.MetaFile, node.Script.Alias,
+                $"script '{script.Alias}' names built-in action '{builtinName}', which does not exist", script.MetaFile, script.Alias,
                 $"Use one of: {string.Join(", ", builtins.Names)}.");
-            using var log = new StreamWriter(Path.Combine(workDir, StepRunner.LogName), append: true);
-            var result = await action.RunAsync(new ActionContext(node, env, state, workDir, log, run.Options.Quiet), ct);
+            StepOutcome result;
+            using (var log = fileSystem.AppendText(Path.Combine(workDir, StepRunner.LogName)))
+                result = await action.RunAsync(new ActionContext(node, env, state, workDir, log, run.Options.Quiet), ct);
             EnvRules.MergeInto(env, result.NewEnv, host.PathListSeparator);
             state.Merge(result.NewState);
             version = result.Version ?? version;
-            evidence = result.Evidence;
+            evidence = result.Evidence ?? evidence;
             validate.AddRange(result.PathsToValidate);
         }
-        if (runner.FindRunScript(node.Script) is { } runScript)
+        if (runner.FindRunScript(script) is { } runScript)
         {
             var produced = await RunScriptKeepingFailedLogAsync(node, runScript, env, workDir, run, ct);
             EnvRules.MergeInto(env, produced, host.PathListSeparator);
-            state.Merge(RunScriptProtocol.ReadState(workDir, node.Script.Alias));
+            state.Merge(runner.ReadState(workDir, script.Alias));
         }
-        await RunDepsAsync(node, env, state, run, ct, DepPhase.Posthook, DepPhase.Post);
+        await RunDepsAsync(prepared, DepPhase.Posthook, env, state, run, edges, ct);
+        await HookAsync("postprocess");
+        await HookAsync("detect_version");
+        await RunDepsAsync(prepared, DepPhase.Post, env, state, run, edges, ct);
 
-        if (version is null && env.TryGetValue("CM_VERSION", out var v) && node.PlannedVersion is null) version = v;
-        var exported = EnvRules.Export(env, node.Script.NewEnvKeys);
-        var exportedState = new JObject(state.Properties().Where(p => EnvRules.MatchesAny(p.Name, node.Script.NewStateKeys)));
-        foreach (var key in node.Script.ValidateEnvPaths)
+        if (version is null && env.TryGetValue(script.EnvPrefix + "VERSION", out var v) && node.PlannedVersion is null) version = v;
+        var exported = EnvRules.Export(env, prepared.NewEnvKeys);
+        var exportedState = new JObject(state.Properties().Where(p => EnvRules.MatchesAny(p.Name, prepared.NewStateKeys)));
+        foreach (var key in script.ValidateEnvPaths)
             if (exported.TryGetValue(key, out var p) && p.Length > 0) validate.Add(p);
-        return new StepOutcome(exported, exportedState, version, evidence, validate.Distinct().ToList());
+        return new StepOutcome(exported, exportedState, version, evidence, validate.Distinct().ToList()) { DepKeys = CachedDepKeys(edges) };
+
+        async Task HookAsync(string hook)
+        {
+            if (!scriptHooks.Contains(hook)) return;
+            var result = await hooks.RunAsync(new HookCall(hook, prepared, env, state, workDir), ct);
+            version = result.Version ?? version;
+        }
     }
+
+    /// <summary>
+    /// The engine's own keys with the script's library prefix (CM_ or MLC_), as CM sets them before a script's deps:
+    /// where it is, where it works, where the user is, and the pip-style version string of its constraint.
+    /// </summary>
+    private void SetEngineKeys(Dictionary<string, string> env, PreparedCall prepared, string workDir, RunState run)
+    {
+        var p = prepared.Script.EnvPrefix;
+        env[p + "TMP_CURRENT_SCRIPT_PATH"] = prepared.Script.Directory;
+        env[p + "TMP_CURRENT_SCRIPT_WORK_PATH"] = workDir;
+        env[p + "TMP_CURRENT_PATH"] = run.Options.CurrentDirectory ?? host.CurrentDirectory;
+        env[p + "TMP_PIP_VERSION_STRING"] = PipVersionString(env, p);
+        if (run.Options.CmBinary is not null) env["CM_BIN"] = run.Options.CmBinary;
+    }
+
+    private static string PipVersionString(IReadOnlyDictionary<string, string> env, string p)
+    {
+        string Get(string k) => env.TryGetValue(p + k, out var v) ? v : "";
+        var (exact, min, max) = (Get("VERSION"), Get("VERSION_MIN"), Get("VERSION_MAX"));
+        if (exact.Length > 0) return "==" + exact;
+        if (min.Length > 0 && max.Length > 0) return ">=" + min + ",<=" + max;
+        if (min.Length > 0) return ">=" + min;
+        return max.Length > 0 ? "<=" + max : "";
+    }
+
+    /// <summary>The nearest cached entries below: a non-cached dep passes its own cached deps through.</summary>
+    private static List<string> CachedDepKeys(IEnumerable<PlanEdge> edges) =>
+        edges.Where(e => !e.Skipped).SelectMany(e => e.Node.IsCached ? [e.Node.Key] : CachedDepKeys(e.Node.Deps)).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>A failed cached build's folder is removed, so its log is copied out first for the user to read.</summary>
     private async Task<Dictionary<string, string>> RunScriptKeepingFailedLogAsync(PlanNode node, string runScript, Dictionary<string, string> env, string workDir, RunState run, CancellationToken ct)
@@ -149,29 +260,29 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         {
             return await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct);
         }
-        catch (ScriptFailedException e) when (File.Exists(e.LogPath))
+        catch (ScriptFailedException e) when (fileSystem.FileExists(e.LogPath))
         {
-            var kept = Path.Combine(run.Options.WorkRoot, "failed", $"{node.Script.Alias}-{clock.UtcNow:yyyyMMdd-HHmmss}-{node.Id[..8]}.log");
-            Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
-            File.Copy(e.LogPath, kept, overwrite: true);
-            throw e.WithLogPath(kept);
+            throw e.WithLogPath(folders.KeepFailedLog(run.Options.WorkRoot, e.LogPath, $"{node.Script.Alias}-{node.Id[..8]}", clock.UtcNow));
         }
     }
 
     /// <summary>Detects the tool; when nothing fits and the script has install_deps, installs it and detects again.</summary>
-    private async Task<DetectionResult> DetectAsync(PlanNode node, Newtonsoft.Json.Linq.JObject detectJson, Dictionary<string, string> env, JObject state, RunState run, CancellationToken ct)
+    private async Task<DetectionResult> DetectAsync(PreparedCall prepared, JObject detectJson, Dictionary<string, string> env, JObject state, RunState run, List<PlanEdge> edges, CancellationToken ct)
     {
+        var node = prepared.Node;
         var spec = DetectSpecParser.Parse(detectJson, node.Script.MetaFile, node.Script.Alias);
         try
         {
             return await detector.DetectAsync(spec, env, node.Version, ct);
         }
-        catch (DetectionException missing) when (node.Deps.Any(e => e.Phase == DepPhase.Install))
+        catch (DetectionException missing) when (prepared.Phase(DepPhase.Install).Any())
         {
-            var installers = string.Join("; ", node.Deps.Where(e => e.Phase == DepPhase.Install).Select(e => e.Node.Display));
+            var installers = string.Join("; ", prepared.Phase(DepPhase.Install)
+                .Select(d => decider.Decide(prepared, DepPhase.Install, d, env, run.EnvOverrides).Call)
+                .Where(c => c is not null).Select(c => c!.Script.Alias + string.Concat(c.Variations.Select(v => ",_" + v))));
             try
             {
-                await RunDepsAsync(node, env, state, run, ct, DepPhase.Install);
+                await RunDepsAsync(prepared, DepPhase.Install, env, state, run, edges, ct);
             }
             catch (AutomationException failed)
             {
@@ -189,27 +300,36 @@ public sealed class Executor(IStepCache cache, StepRunner runner, BuiltinRegistr
         }
     }
 
-    private async Task RunDepsAsync(PlanNode node, Dictionary<string, string> env, JObject state, RunState run, CancellationToken ct, params DepPhase[] phases)
+    /// <summary>Each dep of the phase is decided now, with the env as earlier deps and hooks left it, then run.</summary>
+    private async Task RunDepsAsync(PreparedCall prepared, DepPhase phase, Dictionary<string, string> env, JObject state, RunState run,
+        List<PlanEdge> edges, CancellationToken ct, bool onlyDynamic = false)
     {
-        foreach (var edge in node.Deps.Where(e => phases.Contains(e.Phase)))
+        foreach (var dep in prepared.Phase(phase))
         {
-            var gained = env.Where(kv => !node.Env.ContainsKey(kv.Key) && !EnvRules.MatchesAny(kv.Key, EnvRules.LocalKeyPatterns))
-                .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
-            StepRecord record;
+            if (onlyDynamic && !dep.Dynamic) continue;
+            var decision = decider.Decide(prepared, phase, dep, env, run.EnvOverrides);
+            if (decision.Call is null) continue;
+            Step child;
             try
             {
-                record = await ExecuteAsync(edge.Node, run, gained, ct);
+                child = await CallAsync(decision.Call, run, ct);
             }
-            catch (AutomationException e) when (edge.Spec.Optional)
+            catch (AutomationException e) when (dep.Optional)
             {
                 // An optional dep that cannot run (no GPU, no driver) reports itself unavailable instead of failing the parent.
-                var unavailable = new Dictionary<string, string>(edge.Node.Script.UnavailableEnv, StringComparer.Ordinal) { ["CM_TMP_UNAVAILABLE_REASON"] = e.Message };
+                var unavailable = new Dictionary<string, string>(decision.Call.Script.UnavailableEnv, StringComparer.Ordinal) { ["CM_TMP_UNAVAILABLE_REASON"] = e.Message };
                 EnvRules.MergeInto(env, unavailable, host.PathListSeparator);
-                run.Options.Warn?.Invoke($"optional dep '{edge.Node.Display}' of '{node.Script.Alias}' is unavailable: {e.Message}");
+                run.Options.Warn?.Invoke($"optional dep '{decision.Call.Script.Alias}' of '{prepared.Script.Alias}' is unavailable: {e.Message}");
                 continue;
             }
-            EnvRules.MergeInto(env, record.Outcome.NewEnv, host.PathListSeparator);
-            state.Merge(record.Outcome.NewState);
+            catch (AutomationException e) when (dep.ContinueOnError)
+            {
+                run.Options.Warn?.Invoke($"dep '{decision.Call.Script.Alias}' of '{prepared.Script.Alias}' failed and is marked continue_on_error: {e.Message}");
+                continue;
+            }
+            edges.Add(new PlanEdge(phase, dep, child.Node));
+            EnvRules.MergeInto(env, child.Record.Outcome.NewEnv, host.PathListSeparator);
+            state.Merge(child.Record.Outcome.NewState);
         }
     }
 }

@@ -1,4 +1,5 @@
 using Automation.Core.Errors;
+using Automation.Core.World;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Core.Execution;
@@ -9,12 +10,12 @@ public static class RunScriptProtocol
     public const string EnvFile = "tmp-run-env.out";
     public const string StateFile = "tmp-run-state.json";
 
-    public static Dictionary<string, string> ReadEnv(string workDir)
+    public static Dictionary<string, string> ReadEnv(IFileSystem fileSystem, string workDir)
     {
         var result = new Dictionary<string, string>(StringComparer.Ordinal);
         var path = Path.Combine(workDir, EnvFile);
-        if (!File.Exists(path)) return result;
-        foreach (var raw in File.ReadAllLines(path))
+        if (!fileSystem.FileExists(path)) return result;
+        foreach (var raw in fileSystem.ReadAllText(path).Split('\n'))
         {
             var line = raw.TrimEnd('\r');
             if (line.Length == 0 || line.StartsWith('#')) continue;
@@ -27,13 +28,13 @@ public static class RunScriptProtocol
         return result;
     }
 
-    public static JObject ReadState(string workDir, string script)
+    public static JObject ReadState(IFileSystem fileSystem, string workDir, string script)
     {
         var path = Path.Combine(workDir, StateFile);
-        if (!File.Exists(path)) return new JObject();
+        if (!fileSystem.FileExists(path)) return new JObject();
         try
         {
-            return JObject.Parse(File.ReadAllText(path));
+            return JObject.Parse(fileSystem.ReadAllText(path));
         }
         catch (Newtonsoft.Json.JsonReaderException e)
         {
@@ -42,9 +43,9 @@ public static class RunScriptProtocol
         }
     }
 
-    public static void ClearOutputs(string workDir)
+    public static void ClearOutputs(IFileSystem fileSystem, string workDir)
     {
-        File.Delete(Path.Combine(workDir, EnvFile));
-        File.Delete(Path.Combine(workDir, StateFile));
+        fileSystem.DeleteFile(Path.Combine(workDir, EnvFile));
+        fileSystem.DeleteFile(Path.Combine(workDir, StateFile));
     }
 }

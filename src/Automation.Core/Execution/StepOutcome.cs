@@ -11,6 +11,10 @@ public sealed record StepOutcome(
     IReadOnlyList<string>? ValidatePaths = null)
 {
     public IReadOnlyList<string> PathsToValidate => ValidatePaths ?? [];
+    /// <summary>Keys of the nearest cached entries this step was built on (recorded in its own entry).</summary>
+    public IReadOnlyList<string> DepKeys { get; init; } = [];
+    /// <summary>customize.py's preprocess said `skip`: nothing ran, nothing is exported or cached.</summary>
+    public bool Skipped { get; init; }
 }
 
 /// <summary>A step's outcome plus where it came from, for records and the `-j` output.</summary>

@@ -35,9 +35,9 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
         string workDir, bool quiet, CancellationToken ct)
     {
         fileSystem.CreateDirectory(workDir);
-        RunScriptProtocol.ClearOutputs(workDir);
+        RunScriptProtocol.ClearOutputs(fileSystem, workDir);
         var logPath = Path.Combine(workDir, LogName);
-        File.Delete(logPath);
+        fileSystem.DeleteFile(logPath);
         var processEnv = EnvRules.ForProcess(env, host.Variables, host.PathListSeparator);
         var request = host.IsWindows
             ? new ProcessRequest("cmd.exe", ["/d", "/c", runScript], workDir, processEnv, logPath, !quiet)
@@ -48,6 +48,8 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
             var lines = result.CombinedOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(12).ToList();
             throw new ScriptFailedException(script.Alias, runScript, result.ExitCode, logPath, lines);
         }
-        return RunScriptProtocol.ReadEnv(workDir);
+        return RunScriptProtocol.ReadEnv(fileSystem, workDir);
     }
+
+    public Newtonsoft.Json.Linq.JObject ReadState(string workDir, string script) => RunScriptProtocol.ReadState(fileSystem, workDir, script);
 }

@@ -218,11 +218,15 @@ public static class MetaReader
             };
         }
 
-        private IReadOnlyDictionary<string, EnvCondition> ConditionMap(JObject o, string key)
+        private IReadOnlyDictionary<string, DepConditions> ConditionMap(JObject o, string key)
         {
             var obj = Object(o, key);
-            if (obj is null) return new Dictionary<string, EnvCondition>();
-            return obj.Properties().Where(p => p.Value is JObject).ToDictionary(p => p.Name, p => new EnvCondition(ListMap((JObject)p.Value, null)));
+            if (obj is null) return new Dictionary<string, DepConditions>();
+            return obj.Properties().Where(p => p.Value is JObject).ToDictionary(p => p.Name, p =>
+            {
+                var c = (JObject)p.Value;
+                return new DepConditions(Condition(c, "skip_if_env"), Condition(c, "enable_if_env"), Condition(c, "skip_if_any_env"), Condition(c, "enable_if_any_env"));
+            });
         }
 
         private EnvCondition? Condition(JObject o, string key)
@@ -231,9 +235,9 @@ public static class MetaReader
             return map.Count == 0 ? null : new EnvCondition(map);
         }
 
-        private IReadOnlyDictionary<string, IReadOnlyList<string>> ListMap(JObject o, string? key)
+        private IReadOnlyDictionary<string, IReadOnlyList<string>> ListMap(JObject o, string key)
         {
-            var obj = key is null ? o : Object(o, key);
+            var obj = Object(o, key);
             if (obj is null) return new Dictionary<string, IReadOnlyList<string>>();
             var result = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
             foreach (var p in obj.Properties())

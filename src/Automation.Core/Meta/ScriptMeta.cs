@@ -154,8 +154,10 @@ public sealed record DepSpec
     public bool SkipIfFakeRun { get; init; }
     /// <summary>`continue_on_error`: a failure of the dep is a warning, not the parent's failure.</summary>
     public bool ContinueOnError { get; init; }
-    /// <summary>`update_tags_if_env`: tag → condition; the tag is added where the condition holds.</summary>
-    public IReadOnlyDictionary<string, EnvCondition> UpdateTagsIfEnv { get; init; } = new Dictionary<string, EnvCondition>();
+    /// <summary>`update_tags_if_env`: tag → conditions (enable_if_env, skip_if_env, ...); the tag is added where they hold.</summary>
+    public IReadOnlyDictionary<string, DepConditions> UpdateTagsIfEnv { get; init; } = new Dictionary<string, DepConditions>();
+
+    public DepConditions Conditions => new(SkipIfEnv, EnableIfEnv, SkipIfAnyEnv, EnableIfAnyEnv);
     /// <summary>The dep's own `adr`: passed down to its deps.</summary>
     public IReadOnlyDictionary<string, DepOverride> Adr { get; init; } = new Dictionary<string, DepOverride>();
     /// <summary>The dep's `state`/`const` maps, merged into the state/env it runs with.</summary>
@@ -177,6 +179,23 @@ public sealed record DepSpec
             VersionMaxUsable = o.VersionMaxUsable ?? VersionMaxUsable,
         };
     }
+}
+
+/// <summary>CM's four dep conditions; a dep runs when none of them says skip.</summary>
+public sealed record DepConditions(EnvCondition? SkipIfEnv, EnvCondition? EnableIfEnv, EnvCondition? SkipIfAnyEnv, EnvCondition? EnableIfAnyEnv)
+{
+    /// <summary>Why the conditions skip, given the env; null when they hold.</summary>
+    public string? SkipReason(IReadOnlyDictionary<string, string> env)
+    {
+        if (EnableIfEnv is { } enable && !enable.AllMatch(env)) return "enable_if_env does not hold";
+        if (EnableIfAnyEnv is { } enableAny && !enableAny.AnyMatch(env)) return "enable_if_any_env does not hold";
+        if (SkipIfEnv is { } skip && skip.AllMatch(env)) return "skip_if_env holds";
+        if (SkipIfAnyEnv is { } skipAny && skipAny.AnyMatch(env)) return "skip_if_any_env holds";
+        return null;
+    }
+
+    public IEnumerable<string> Keys =>
+        new[] { SkipIfEnv, EnableIfEnv, SkipIfAnyEnv, EnableIfAnyEnv }.Where(c => c is not null).SelectMany(c => c!.Keys);
 }
 
 /// <summary>`--adr.NAME.field=value` or a variation's `adr` block: tags are unioned, env merged, versions overwritten.</summary>

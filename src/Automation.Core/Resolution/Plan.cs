@@ -32,11 +32,24 @@ public sealed record PlanNode
     /// <summary>The cache key when the script is cached, else the node's identity hash.</summary>
     public required string Key { get; init; }
     public required IReadOnlyDictionary<string, string> KeyInputs { get; init; }
-    public bool IsCached => Script.Cache;
+    /// <summary>Cached because a caller asked (`force_cache`) and the script allows it (`can_force_cache`).</summary>
+    public bool ForcedCache { get; init; }
+    /// <summary>A caller's `extra_cache_tags`, added to the entry's tags.</summary>
+    public IReadOnlyList<string> ExtraCacheTags { get; init; } = [];
+    /// <summary>The customize.py hooks this call runs (predeps, preprocess, postprocess, detect_version), in order.</summary>
+    public IReadOnlyList<string> Hooks { get; init; } = [];
+    public bool IsCached => Script.Cache || ForcedCache;
     public string Display => Script.Alias + string.Concat(Variations.Select(v => ",_" + v));
 }
 
-public sealed record PlanEdge(DepPhase Phase, DepSpec Spec, PlanNode Node);
+/// <param name="DecidedAtRunTime">For a predicted plan: why the dep's condition or tags cannot be known before the run
+/// (the env keys a script or customize.py sets first); null when the prediction is certain.</param>
+/// <param name="Skipped">A predicted dep that the known env skips, shown because the run may decide otherwise.</param>
+public sealed record PlanEdge(DepPhase Phase, DepSpec Spec, PlanNode Node, string? DecidedAtRunTime = null, bool Skipped = false);
 
 /// <summary>A resolved DAG: the root and every node in execution order (dependencies first).</summary>
-public sealed record Plan(PlanNode Root, IReadOnlyList<PlanNode> Nodes);
+public sealed record Plan(PlanNode Root, IReadOnlyList<PlanNode> Nodes)
+{
+    /// <summary>What a prediction could not settle (possible cycles, deps it could not look up before the run).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+}

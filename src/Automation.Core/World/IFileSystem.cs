@@ -19,6 +19,11 @@ public interface IFileSystem
     bool IsExecutable(string path);
     /// <summary>The absolute path with every symbolic link (in any component) resolved, like realpath(3).</summary>
     string GetRealPath(string path);
+    /// <summary>Removes a file; nothing happens when it does not exist.</summary>
+    void DeleteFile(string path);
+    void CopyFile(string source, string destination, bool overwrite);
+    /// <summary>A writer appending to the file (created when missing); dispose it to flush.</summary>
+    TextWriter AppendText(string path);
 }
 
 /// <summary>What tells a changed file from an unchanged one without reading it.</summary>
@@ -37,6 +42,9 @@ public sealed class PhysicalFileSystem : IFileSystem
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
     public void WriteAllTextAtomically(string path, string contents) => Caching.CacheFiles.WriteAtomically(path, contents);
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(path);
+    public void DeleteFile(string path) => File.Delete(path);
+    public void CopyFile(string source, string destination, bool overwrite) => File.Copy(source, destination, overwrite);
+    public TextWriter AppendText(string path) => new StreamWriter(path, append: true);
 
     public FileStamp? Stat(string path)
     {

@@ -41,30 +41,34 @@ public sealed class ScriptHarness : IDisposable
 
     public ScriptCatalog Catalog => _catalog;
 
+    private static RunRequest Request(string tags, IReadOnlyDictionary<string, string>? env, IReadOnlyDictionary<string, string>? inputs, VersionConstraint? version) => new()
+    {
+        Tags = TagQuery.Split(tags),
+        EnvOverrides = env ?? ScriptMeta.Empty,
+        Inputs = inputs ?? ScriptMeta.Empty,
+        Version = version ?? VersionConstraint.None,
+    };
+
+    /// <summary>The predicted plan (what --dry-run prints).</summary>
     public Plan Resolve(string tags, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, string>? inputs = null, VersionConstraint? version = null) =>
-        new Resolver(_catalog).Resolve(new RunRequest
-        {
-            Tags = TagQuery.Split(tags),
-            EnvOverrides = env ?? ScriptMeta.Empty,
-            Inputs = inputs ?? ScriptMeta.Empty,
-            Version = version ?? VersionConstraint.None,
-        });
+        new Resolver(_catalog).Resolve(Request(tags, env, inputs, version));
 
-    public Task<RunResult> RunAsync(string tags, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, string>? inputs = null, VersionConstraint? version = null) =>
-        RunAsync(Resolve(tags, env, inputs, version));
-
-    public async Task<RunResult> RunAsync(Plan plan)
+    public async Task<RunResult> RunAsync(string tags, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, string>? inputs = null, VersionConstraint? version = null)
     {
         var engine = new Engine(CacheDir);
         var host = ProcessHostEnvironment.Instance;
+        var resolver = new Resolver(_catalog);
         var executor = new Executor(
+            new DepDecider(resolver.Selector),
             new CacheStoreSteps(new CacheStore(CacheDir, SystemClock.Instance)),
             new StepRunner(CliWrapProcessRunner.Instance, host, PhysicalFileSystem.Instance),
             new BuiltinRegistry(BuiltinActions.All(engine)),
             new Detector(PhysicalFileSystem.Instance, host, CliWrapProcessRunner.Instance),
+            NoCustomizeHooks.Instance, PhysicalFileSystem.Instance, ProcessStepFolders.Instance,
             SystemClock.Instance, host);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-        return await executor.RunAsync(plan, new ExecutionOptions(Path.Combine(CacheDir, ".work"), Quiet: true, UserDir, null, Warnings.Add), timeout.Token);
+        return await executor.RunAsync(resolver.RootCall(Request(tags, env, inputs, version)),
+            new ExecutionOptions(Path.Combine(CacheDir, ".work"), Quiet: true, UserDir, null, Warnings.Add), timeout.Token);
     }
 
     /// <summary>The step of <paramref name="alias"/> in a run.</summary>

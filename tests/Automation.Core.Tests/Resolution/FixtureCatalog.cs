@@ -8,13 +8,15 @@ public sealed class FixtureCatalog
 {
     private readonly List<ScriptMeta> scripts = [];
 
-    public FixtureCatalog Add(string json)
+    public FixtureCatalog Add(string json, string repo = "", string? directory = null, string envPrefix = "CM_")
     {
         var alias = Newtonsoft.Json.Linq.JObject.Parse(json).Value<string>("alias")!;
-        var dir = $"/virtual/scripts/{alias}";
-        scripts.Add(MetaReader.Parse(json, $"{dir}/_cm.json", dir));
+        var dir = directory ?? $"/virtual/scripts/{alias}";
+        scripts.Add(MetaReader.Parse(json, $"{dir}/_cm.json", dir) with { Repo = repo, EnvPrefix = envPrefix });
         return this;
     }
+
+    public IReadOnlyList<ScriptMeta> Scripts => scripts;
 
     public ScriptCatalog Build() => new(scripts);
 }

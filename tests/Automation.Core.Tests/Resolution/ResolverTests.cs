@@ -207,7 +207,7 @@ public sealed class ResolverTests
     }
 
     [Fact]
-    public void CacheKeyDependsOnVariationsVersionAndDeps()
+    public void CacheKeyDependsOnTheScriptsOwnMetaVariationsAndVersionNotOnItsDeps()
     {
         var c = Base();
         var k1 = Resolve(c, "get", "python3").Root.Key;
@@ -216,29 +216,77 @@ public sealed class ResolverTests
         var withMin = new Resolver(c.Build()).Resolve(new RunRequest { Tags = ["get", "python3"], Version = new VersionConstraint(Min: "3.12") }).Root.Key;
         Assert.NotEqual(k1, withMin);
         var changedMeta = new FixtureCatalog()
+            .Add("""{"alias":"detect-os","uid":"a1","tags":["detect","os"]}""")
+            .Add("""{"alias":"get-python3","uid":"a2","tags":["get","python3","python"],"cache":true,"deps":[{"tags":"detect,os"}],"new_env_keys":["CM_PYTHON_*","CM_X"]}""");
+        Assert.NotEqual(k1, Resolve(changedMeta, "get", "python3").Root.Key);
+        // The lookup comes before the deps run (CM's order), so a dep's meta is not part of the key: the entry records
+        // the keys of the cached entries it was built on, and removing one of those invalidates it.
+        var changedDep = new FixtureCatalog()
             .Add("""{"alias":"detect-os","uid":"a1","tags":["detect","os"],"env":{"X":"1"}}""")
             .Add("""{"alias":"get-python3","uid":"a2","tags":["get","python3","python"],"cache":true,"deps":[{"tags":"detect,os"}],"new_env_keys":["CM_PYTHON_*"]}""");
-        Assert.NotEqual(k1, Resolve(changedMeta, "get", "python3").Root.Key);
+        Assert.Equal(k1, Resolve(changedDep, "get", "python3").Root.Key);
     }
 
     [Fact]
-    public void AmbiguousTagsGiveAnErrorListingCandidates()
+    public void TiedTagsTakeTheFirstByPathWithoutATerminal()
     {
         var c = new FixtureCatalog()
-            .Add("""{"alias":"one","uid":"1","tags":["get","thing","one"]}""")
-            .Add("""{"alias":"two","uid":"2","tags":["get","thing","two"]}""");
-        var e = Assert.Throws<AmbiguousScriptException>(() => Resolve(c, "get", "thing"));
-        Assert.Contains("one", e.Message);
-        Assert.Contains("two", e.Message);
+            .Add("""{"alias":"two","uid":"2","tags":["get","thing","two"]}""")
+            .Add("""{"alias":"one","uid":"1","tags":["get","thing","one"]}""");
+        Assert.Equal("one", Resolve(c, "get", "thing").Root.Script.Alias);
     }
 
     [Fact]
-    public void MostSpecificMatchWins()
+    public void TiedTagsAreOrderedBySortThenPath()
     {
         var c = new FixtureCatalog()
-            .Add("""{"alias":"generic","uid":"1","tags":["get","thing","generic","extra"]}""")
-            .Add("""{"alias":"exact","uid":"2","tags":["get","thing"]}""");
-        Assert.Equal("exact", Resolve(c, "get", "thing").Root.Script.Alias);
+            .Add("""{"alias":"a-first-by-path","uid":"1","tags":["get","thing"],"sort":500}""")
+            .Add("""{"alias":"b-low-sort","uid":"2","tags":["get","thing"],"sort":-10}""")
+            .Add("""{"alias":"c-no-sort","uid":"3","tags":["get","thing"]}""");
+        var selector = new ScriptSelector(c.Build());
+        Assert.Equal(["b-low-sort", "c-no-sort", "a-first-by-path"], selector.Candidates(Automation.Core.Catalog.TagQuery.Parse("get,thing"), "test").Select(s => s.Alias));
+        Assert.Equal("b-low-sort", Resolve(c, "get", "thing").Root.Script.Alias);
+    }
+
+    [Fact]
+    public void TiedTagsAskTheChooserOnceAndRememberTheAnswer()
+    {
+        var c = new FixtureCatalog()
+            .Add("""{"alias":"one","uid":"1","tags":["get","thing"]}""")
+            .Add("""{"alias":"two","uid":"2","tags":["get","thing"]}""")
+            .Add("""{"alias":"app","uid":"3","tags":["app"],"deps":[{"tags":"get,thing"},{"tags":"thing,get","names":["again"]}]}""");
+        var chooser = new CountingChooser(1);
+        var plan = new Resolver(c.Build(), chooser).Resolve(new RunRequest { Tags = ["app"] });
+        Assert.Equal(["two", "two"], plan.Root.Deps.Select(d => d.Node.Script.Alias));
+        Assert.Equal(1, chooser.Asked);
+    }
+
+    [Fact]
+    public void ScriptsLackingARequestedVariationAreNotCandidates()
+    {
+        var c = new FixtureCatalog()
+            .Add("""{"alias":"a-plain","uid":"1","tags":["get","thing"]}""")
+            .Add("""{"alias":"b-with-cuda","uid":"2","tags":["get","thing"],"variations":{"cuda":{"env":{"X":"cuda"}}}}""")
+            .Add("""{"alias":"c-with-batch","uid":"3","tags":["get","thing"],"variations":{"batch.#":{"env":{"B":"#"}}}}""");
+        Assert.Equal("b-with-cuda", Resolve(c, "get", "thing", "_cuda").Root.Script.Alias);
+        Assert.Equal("c-with-batch", Resolve(c, "get", "thing", "_batch.8").Root.Script.Alias);
+        var e = Assert.Throws<UnknownVariationException>(() => Resolve(c, "get", "thing", "_rocm"));
+        Assert.Contains("none defines the variation _rocm", e.Message);
+    }
+
+    [Fact]
+    public void ALibraryScriptWinsOverABuiltinOneWithTheSameTags()
+    {
+        var c = new FixtureCatalog()
+            .Add("""{"alias":"detect-os","uid":"1","tags":["detect","os"]}""", repo: ScriptSelector.BuiltinRepo)
+            .Add("""{"alias":"detect-os","uid":"2","tags":["detect","os"]}""", repo: "mlcommons@mlperf-automations", directory: "/zzz/detect-os");
+        Assert.Equal("2", Resolve(c, "detect", "os").Root.Script.Uid);
+    }
+
+    private sealed class CountingChooser(int answer) : IScriptChooser
+    {
+        public int Asked { get; private set; }
+        public int Choose(string tags, IReadOnlyList<ScriptMeta> candidates) { Asked++; return answer; }
     }
 
     [Fact]
