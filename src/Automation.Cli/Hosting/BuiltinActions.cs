@@ -1,30 +1,25 @@
 using Automation.Cli.Actions;
 using Automation.Core.Execution;
+using Automation.Core.World;
+using Automation.LoadGen.Official;
 using Automation.Mlperf.Actions;
-using Automation.Mlperf.Runtime;
 
 namespace Automation.Cli.Hosting;
 
-/// <summary>The built-in actions scripts may name in their meta (`"builtin": "NAME"`).</summary>
-public static class BuiltinActions
+/// <summary>The CLI's own built-in actions (download, extract, the LoadGen benchmark).</summary>
+public sealed class CliActions : IActionModule
 {
-    static BuiltinActions() =>
-        Automation.Mlperf.Actions.LoadGenEngines.Register("official", env => Automation.LoadGen.Official.OfficialLoadGen.FromEnvironment(env));
-
-    public static IEnumerable<IBuiltinAction> All(Engine engine) =>
+    public IEnumerable<IBuiltinAction> Actions =>
     [
         new DownloadFileAction(),
         new ExtractFileAction(),
-        new OnnxRuntimeInfoAction(),
-        new FashionMnistDatasetAction(),
-        new FashionMnistPreprocessAction(),
-        new FashionMnistModelAction(),
-        new ImagenetValDatasetAction(), new ImagenetPreprocessAction(),
-        new MlperfInferenceAction(),
-        new ProcessAccuracyAction(),
-        new HarnessOverheadBenchmarkAction(),
-        new Automation.Mlperf.Submission.GenerateSubmissionAction(),
-        new Automation.Mlperf.Submission.CheckSubmissionAction(),
-        new Benchmarks.LoadGenBenchmarkAction(Core.World.CliWrapProcessRunner.Instance),
+        new Benchmarks.LoadGenBenchmarkAction(CliWrapProcessRunner.Instance),
     ];
+}
+
+/// <summary>Composes the one registry of built-in actions scripts may name in their meta (`"builtin": "NAME"`).</summary>
+public static class BuiltinActions
+{
+    public static BuiltinRegistry Registry() =>
+        new([new CliActions(), new MlperfActions(Automation.Mlperf.Actions.LoadGenEngines.NativeOnly.With("official", OfficialLoadGen.FromEnvironment))]);
 }

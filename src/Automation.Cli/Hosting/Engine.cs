@@ -35,7 +35,7 @@ public sealed class Engine
         new(new DepDecider(Resolver.Selector),
             cache,
             new StepRunner(CliWrapProcessRunner.Instance, ProcessHostEnvironment.Instance, PhysicalFileSystem.Instance),
-            new BuiltinRegistry(BuiltinActions.All(this)),
+            BuiltinActions.Registry(),
             new Detector(PhysicalFileSystem.Instance, ProcessHostEnvironment.Instance, CliWrapProcessRunner.Instance),
             NoCustomizeHooks.Instance,
             PhysicalFileSystem.Instance,

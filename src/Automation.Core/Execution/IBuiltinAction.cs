@@ -13,9 +13,25 @@ public interface IBuiltinAction
 /// <summary>Everything an action may use: the node, its env so far (deps merged), a work folder, a log.</summary>
 public sealed record ActionContext(PlanNode Node, IReadOnlyDictionary<string, string> Env, JObject State, string WorkDir, TextWriter Log, bool Quiet);
 
-public sealed class BuiltinRegistry(IEnumerable<IBuiltinAction> actions)
+/// <summary>One assembly's built-in actions; the host composes the registry from each assembly's module.</summary>
+public interface IActionModule
 {
-    private readonly Dictionary<string, IBuiltinAction> byName = actions.ToDictionary(a => a.Name, StringComparer.Ordinal);
+    IEnumerable<IBuiltinAction> Actions { get; }
+}
+
+/// <summary>The one registry of built-in actions of a run, typed and immutable, composed from the assemblies' modules.</summary>
+public sealed class BuiltinRegistry
+{
+    private readonly Dictionary<string, IBuiltinAction> byName = new(StringComparer.Ordinal);
+
+    public BuiltinRegistry(IEnumerable<IActionModule> modules)
+    {
+        foreach (var action in modules.SelectMany(m => m.Actions))
+            if (!byName.TryAdd(action.Name, action))
+                throw new InvalidOperationException($"two built-in actions are named '{action.Name}'");
+    }
+
+    public static BuiltinRegistry Empty { get; } = new([]);
 
     public IBuiltinAction? Find(string name) => byName.GetValueOrDefault(name);
     public IEnumerable<string> Names => byName.Keys.Order(StringComparer.Ordinal);

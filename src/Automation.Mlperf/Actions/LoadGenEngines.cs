@@ -4,19 +4,21 @@ using Automation.LoadGen;
 namespace Automation.Mlperf.Actions;
 
 /// <summary>
-/// The LoadGen engines a run can pick with `_loadgen-native` / `_loadgen-official`. The native engine is always here;
-/// the official one is registered by the host when its shim library is available.
+/// The LoadGen engines a run can pick with `_loadgen-native` / `_loadgen-official`: the native engine is always there;
+/// the host adds the official one (its assembly is not a dependency of this one). Immutable.
 /// </summary>
-public static class LoadGenEngines
+public sealed class LoadGenEngines
 {
-    private static readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, ILoadGenEngine>> Factories = new(StringComparer.Ordinal)
-    {
-        ["native"] = _ => new NativeLoadGen(),
-    };
+    private readonly Dictionary<string, Func<IReadOnlyDictionary<string, string>, ILoadGenEngine>> Factories;
 
-    public static void Register(string name, Func<IReadOnlyDictionary<string, string>, ILoadGenEngine> factory) => Factories[name] = factory;
+    private LoadGenEngines(Dictionary<string, Func<IReadOnlyDictionary<string, string>, ILoadGenEngine>> factories) => Factories = factories;
 
-    public static ILoadGenEngine Create(string name, IReadOnlyDictionary<string, string> env, string script) =>
+    public static LoadGenEngines NativeOnly { get; } = new(new(StringComparer.Ordinal) { ["native"] = _ => new NativeLoadGen() });
+
+    public LoadGenEngines With(string name, Func<IReadOnlyDictionary<string, string>, ILoadGenEngine> factory) =>
+        new(new Dictionary<string, Func<IReadOnlyDictionary<string, string>, ILoadGenEngine>>(Factories, StringComparer.Ordinal) { [name] = factory });
+
+    public ILoadGenEngine Create(string name, IReadOnlyDictionary<string, string> env, string script) =>
         Factories.TryGetValue(name, out var factory)
             ? factory(env)
             : throw new AutomationException($"LoadGen engine '{name}' is not available in this build", script: script,

@@ -15,7 +15,7 @@ namespace Automation.Mlperf.Actions;
 /// The harness of app-mlperf-inference: an ONNX Runtime SUT over the preprocessed dataset, driven by LoadGen in the
 /// chosen scenario and mode, writing MLPerf logs into the results layout of docs/results-layout.md.
 /// </summary>
-public sealed class MlperfInferenceAction : IBuiltinAction
+public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinAction
 {
     public string Name => "app-mlperf-inference";
 
@@ -36,7 +36,7 @@ public sealed class MlperfInferenceAction : IBuiltinAction
         var qsl = OpenQsl(run, env);
         // Server queries arrive apart, so ONNX Runtime's pool would spin between them for nothing.
         using var sut = new OnnxRuntimeSut(run.ModelPath, qsl.Source, new OnnxRuntimeSutOptions(run.BatchSize, run.Threads, AllowSpinning: run.Scenario != TestScenario.Server));
-        var engine = LoadGenEngines.Create(run.Engine, context.Env, env.Script);
+        var engine = engines.Create(run.Engine, context.Env, env.Script);
         var baseSettings = TestSettings.FromConfig(null, File.ReadAllText(userConf), run.Model, run.Scenario);
 
         var newEnv = new Dictionary<string, string>

@@ -55,14 +55,13 @@ public sealed class ScriptHarness : IDisposable
 
     public async Task<RunResult> RunAsync(string tags, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, string>? inputs = null, VersionConstraint? version = null)
     {
-        var engine = new Engine(CacheDir);
         var host = ProcessHostEnvironment.Instance;
         var resolver = new Resolver(_catalog);
         var executor = new Executor(
             new DepDecider(resolver.Selector),
             new CacheStoreSteps(new CacheStore(CacheDir, SystemClock.Instance)),
             new StepRunner(CliWrapProcessRunner.Instance, host, PhysicalFileSystem.Instance),
-            new BuiltinRegistry(BuiltinActions.All(engine)),
+            BuiltinActions.Registry(),
             new Detector(PhysicalFileSystem.Instance, host, CliWrapProcessRunner.Instance),
             NoCustomizeHooks.Instance, PhysicalFileSystem.Instance, ProcessStepFolders.Instance,
             SystemClock.Instance, host);

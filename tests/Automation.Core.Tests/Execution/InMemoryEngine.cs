@@ -71,7 +71,7 @@ public sealed class InMemoryEngine
         var host = new FakeHost();
         var processes = new FakeProcesses(this);
         var executor = new Executor(new DepDecider(resolver.Selector), Cache,
-            new StepRunner(processes, host, Files), new BuiltinRegistry([]), new Detector(Files, host, processes),
+            new StepRunner(processes, host, Files), BuiltinRegistry.Empty, new Detector(Files, host, processes),
             new RecordingHooks(this), Files, new MemoryFolders(Files), new FixedClock(), host);
         return executor.RunAsync(resolver.RootCall(Request(tags, env)), new ExecutionOptions("/work", Quiet: true, "/home/user", null, Warnings.Add));
     }

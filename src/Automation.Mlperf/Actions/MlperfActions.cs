@@ -1,0 +1,24 @@
+using Automation.Core.Execution;
+using Automation.Mlperf.Runtime;
+using Automation.Mlperf.Submission;
+
+namespace Automation.Mlperf.Actions;
+
+/// <summary>The MLPerf pipeline's built-in actions: datasets, preprocessing, model, the inference run, accuracy, submission.</summary>
+public sealed class MlperfActions(LoadGenEngines engines) : IActionModule
+{
+    public IEnumerable<IBuiltinAction> Actions =>
+    [
+        new OnnxRuntimeInfoAction(),
+        new FashionMnistDatasetAction(),
+        new FashionMnistPreprocessAction(),
+        new FashionMnistModelAction(),
+        new ImagenetValDatasetAction(),
+        new ImagenetPreprocessAction(),
+        new MlperfInferenceAction(engines),
+        new ProcessAccuracyAction(),
+        new HarnessOverheadBenchmarkAction(),
+        new GenerateSubmissionAction(),
+        new CheckSubmissionAction(),
+    ];
+}
