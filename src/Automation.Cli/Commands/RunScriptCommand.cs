@@ -31,7 +31,7 @@ public static class RunScriptCommand
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
         {
-            var engine = new Engine(parse.GetValue(g.CacheDir)) { Chooser = ConsoleScriptChooser.For(parse.GetValue(g.Quiet) || parse.GetValue(g.Json)) };
+            using var engine = new Engine(parse.GetValue(g.CacheDir)) { Chooser = ConsoleScriptChooser.For(parse.GetValue(g.Quiet) || parse.GetValue(g.Json)) };
             var flags = DottedFlags.Parse(Program.FreeForm);
             var request = BuildRequest(engine, parse.GetValue(tags) ?? [], parse.GetValue(tagsOption), flags) with
             {

@@ -8,8 +8,9 @@ using Automation.Core.World;
 namespace Automation.Cli.Hosting;
 
 /// <summary>Composes the engine for one CLI invocation: workspace, catalog, resolver, cache and executor.</summary>
-public sealed class Engine
+public sealed class Engine : IDisposable
 {
+    private Automation.Core.Customize.PythonHookHost? hooks;
     private ScriptCatalog? catalog;
 
     public Engine(string? cacheDirOverride)
@@ -37,11 +38,19 @@ public sealed class Engine
             new StepRunner(CliWrapProcessRunner.Instance, ProcessHostEnvironment.Instance, PhysicalFileSystem.Instance),
             BuiltinActions.Registry(),
             new Detector(PhysicalFileSystem.Instance, ProcessHostEnvironment.Instance, CliWrapProcessRunner.Instance),
-            NoCustomizeHooks.Instance,
+            Hooks,
             PhysicalFileSystem.Instance,
             ProcessStepFolders.Instance,
             SystemClock.Instance,
             ProcessHostEnvironment.Instance);
+
+    /// <summary>The run's one customize.py host; its Python child starts only when a hook is reached.</summary>
+    public Automation.Core.Customize.PythonHookHost Hooks => hooks ??= new(
+        Path.Combine(Workspace.CacheDir, ".customize-host"),
+        Environment.GetEnvironmentVariable("CM_PYTHON_HOST") is { Length: > 0 } python ? python : "python3",
+        Console.Error);
+
+    public void Dispose() => hooks?.Dispose();
 
     public IStepCache CreateStepCache() => new CacheStoreSteps(CreateStore());
 

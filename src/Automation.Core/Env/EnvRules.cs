@@ -68,7 +68,10 @@ public static partial class EnvRules
         return result;
     }
 
-    /// <summary>Merges exported env into a target: `+KEY` values are prepended to the KEY list, others overwrite.</summary>
+    /// <summary>
+    /// Merges exported env into a target as CM's merge_dicts does: a `+KEY` list gains the new items after its own
+    /// (unique), others are overwritten.
+    /// </summary>
     public static void MergeInto(IDictionary<string, string> target, IReadOnlyDictionary<string, string> exported, char listSeparator)
     {
         foreach (var (k, v) in exported)
@@ -76,10 +79,20 @@ public static partial class EnvRules
             if (k.StartsWith('+'))
             {
                 target.TryGetValue(k, out var existing);
-                target[k] = Join(v, existing, listSeparator);
+                target[k] = Join(existing ?? "", v, ListKey(k, listSeparator).Separator);
             }
             else target[k] = v;
         }
+    }
+
+    /// <summary>
+    /// A `+KEY` list's variable and separator: the path-list separator, or CM's custom one when the name after `+`
+    /// starts with a non-alphanumeric character (`+ CXXFLAGS` joins with spaces, `+,KEY` with commas).
+    /// </summary>
+    public static (string Name, char Separator) ListKey(string plusKey, char pathSeparator)
+    {
+        var name = plusKey[1..];
+        return name.Length > 1 && !char.IsLetterOrDigit(name[0]) ? (name[1..], name[0]) : (name, pathSeparator);
     }
 
     /// <summary>Applies `+KEY` list entries onto the real variable (e.g. +PATH onto PATH) for a process environment.</summary>
@@ -89,9 +102,9 @@ public static partial class EnvRules
         foreach (var (k, v) in env) if (!k.StartsWith('+')) result[k] = v;
         foreach (var (k, v) in env.Where(kv => kv.Key.StartsWith('+')))
         {
-            var name = k[1..];
+            var (name, separator) = ListKey(k, listSeparator);
             var current = result.TryGetValue(name, out var r) ? r : host.TryGetValue(name, out var h) ? h : null;
-            result[name] = Join(v, current, listSeparator);
+            result[name] = Join(v, current, separator);
         }
         return result;
     }

@@ -40,6 +40,20 @@ public sealed class CacheStoreSteps(CacheStore store) : IStepCache
         return new CachedStep(ToOutcome(entry), entry.Path, built);
     }
 
+    public IReadOnlyList<Newtonsoft.Json.Linq.JObject> Search(IReadOnlyList<string> tags) =>
+        store.List(tags).Select(e => new Newtonsoft.Json.Linq.JObject
+        {
+            ["path"] = e.Path,
+            ["uid"] = e.Key,
+            ["meta"] = new Newtonsoft.Json.Linq.JObject
+            {
+                ["tags"] = new Newtonsoft.Json.Linq.JArray(e.Tags.Concat(e.Variations.Select(v => "_" + v))),
+                ["alias"] = e.ScriptAlias,
+                ["version"] = e.Version,
+            },
+            ["new_env"] = new Newtonsoft.Json.Linq.JObject(e.Env.Select(kv => new Newtonsoft.Json.Linq.JProperty(kv.Key, kv.Value))),
+        }).ToList();
+
     /// <summary>The nearest cached entries below a node: a non-cached dep passes its own cached deps through.</summary>
     private static IEnumerable<string> CachedDepKeys(PlanNode node) =>
         node.Deps.SelectMany(e => e.Node.IsCached ? [e.Node.Key] : CachedDepKeys(e.Node)).Distinct(StringComparer.Ordinal);

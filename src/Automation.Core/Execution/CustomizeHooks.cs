@@ -6,13 +6,28 @@ using Newtonsoft.Json.Linq;
 
 namespace Automation.Core.Execution;
 
-/// <summary>One call of a customize.py hook: the env and state it may change in place, and where it runs.</summary>
-public sealed record HookCall(string Hook, PreparedCall Call, Dictionary<string, string> Env, JObject State, string WorkDir);
+/// <summary>
+/// One call of a customize.py hook: the env and state it may change in place, the call's dep lists (as the meta it
+/// sees), where it runs and logs, and the way back into the engine for nested runs (`mlc.access`).
+/// </summary>
+public sealed record HookCall(string Hook, PreparedCall Call, Dictionary<string, string> Env, JObject State, string WorkDir)
+{
+    /// <summary>The step's log, where a failing hook's Python traceback is written.</summary>
+    public string? LogPath { get; init; }
+    public bool Quiet { get; init; }
+    /// <summary>The tags the call was asked for (CM's script_tags) besides its variations.</summary>
+    public IReadOnlyList<string> ScriptTags { get; init; } = [];
+    /// <summary>Answers an `access` request of the hook (a nested run, a search) in the same engine run.</summary>
+    public Func<JObject, CancellationToken, Task<JObject>>? Access { get; init; }
+}
 
-/// <summary>What a hook returned besides its changes to env and state: CM's `skip` and `version`.</summary>
+/// <summary>What a hook returned besides its changes to env and state: CM's `skip` and `version`, and a changed meta.</summary>
 public sealed record HookResult(bool Skip = false, string? Version = null)
 {
     public static HookResult Done { get; } = new();
+
+    /// <summary>The meta as the hook left it (e.g. `automation.update_deps` on its prehook_deps); null when unchanged.</summary>
+    public JObject? Meta { get; init; }
 }
 
 /// <summary>Runs the Python hooks of CM/MLC scripts (customize.py) at their points of the run order.</summary>

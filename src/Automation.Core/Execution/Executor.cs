@@ -1,3 +1,4 @@
+using Automation.Core.Catalog;
 using Automation.Core.Detection;
 using Automation.Core.Errors;
 using Automation.Core.Env;
@@ -151,8 +152,10 @@ public sealed class Executor(
             await RunDepsAsync(prepared, phase, env, state, run, edges, ct, onlyDynamic: true);
     }
 
-    private async Task<StepOutcome> BuildAsync(PreparedCall prepared, string workDir, RunState run, List<PlanEdge> edges, CancellationToken ct)
+    private async Task<StepOutcome> BuildAsync(PreparedCall call, string workDir, RunState run, List<PlanEdge> edges, CancellationToken ct)
     {
+        // customize.py may change the deps still to come (automation.update_deps on meta['prehook_deps']).
+        var prepared = call;
         var node = prepared.Node;
         var script = node.Script;
         fileSystem.CreateDirectory(workDir);
@@ -168,9 +171,8 @@ public sealed class Executor(
         foreach (var file in script.CleanFiles) fileSystem.DeleteFile(Path.Combine(workDir, file));
         if (scriptHooks.Contains("preprocess"))
         {
-            var result = await hooks.RunAsync(new HookCall("preprocess", prepared, env, state, workDir), ct);
+            var result = await RunHookAsync("preprocess");
             if (result.Skip) throw new SkippedByHook();
-            version = result.Version ?? version;
         }
 
         JObject? evidence = null;
@@ -219,10 +221,89 @@ public sealed class Executor(
 
         async Task HookAsync(string hook)
         {
-            if (!scriptHooks.Contains(hook)) return;
-            var result = await hooks.RunAsync(new HookCall(hook, prepared, env, state, workDir), ct);
-            version = result.Version ?? version;
+            if (scriptHooks.Contains(hook)) await RunHookAsync(hook);
         }
+
+        async Task<HookResult> RunHookAsync(string hook)
+        {
+            var result = await hooks.RunAsync(new HookCall(hook, prepared, env, state, workDir)
+            {
+                LogPath = Path.Combine(workDir, StepRunner.LogName),
+                Quiet = run.Options.Quiet,
+                ScriptTags = prepared.Request?.ScriptTags ?? [],
+                Access = (request, token) => AccessAsync(request, prepared, env, run, token),
+            }, ct);
+            version = result.Version ?? version;
+            if (result.Meta is { } meta) prepared = WithDepsFrom(prepared, meta);
+            return result;
+        }
+    }
+
+    /// <summary>The call with its dep lists as a hook left them in its meta (CM's hooks edit meta['prehook_deps'] in place).</summary>
+    private static PreparedCall WithDepsFrom(PreparedCall prepared, JObject meta)
+    {
+        var script = prepared.Script;
+        var phases = new[] { (DepPhase.Deps, "deps"), (DepPhase.Prehook, "prehook_deps"), (DepPhase.Posthook, "posthook_deps"), (DepPhase.Post, "post_deps") };
+        var deps = prepared.DepSpecs.Where(d => d.Phase == DepPhase.Install).ToList();
+        foreach (var (phase, key) in phases)
+            deps.AddRange(MetaReader.ReadDeps(meta, key, script.MetaFile, script.Alias).Select(d => (phase, d)));
+        return prepared with { DepSpecs = deps };
+    }
+
+    /// <summary>
+    /// A hook's `mlc.access(...)` (`cmind.access`, `automation.action_object.access`): a nested run of a script in this
+    /// same run (same cache, same records, same cycle check), or a search of scripts or cache entries.
+    /// </summary>
+    private async Task<JObject> AccessAsync(JObject request, PreparedCall caller, IReadOnlyDictionary<string, string> callerEnv, RunState run, CancellationToken ct)
+    {
+        var action = request.Value<string>("action") ?? "run";
+        var automation = (request.Value<string>("automation") ?? request.Value<string>("target") ?? "script").Split(',')[0];
+        var tags = request["tags"] is JArray list ? list.Select(t => t.ToString()).ToList() : TagQuery.Split(request.Value<string>("tags") ?? "").ToList();
+        var query = TagQuery.FromTags(tags);
+        if (automation == "cache")
+            return action is "search" or "find" or "show" ? Ok(new JArray(cache.Search(tags))) : Unsupported(action, automation);
+        if (automation != "script") return Unsupported(action, automation);
+        if (action is "search" or "find")
+            return Ok(new JArray(decider.Selector.Catalog.Find(query).Select(m => new JObject
+            {
+                ["path"] = m.Directory, ["alias"] = m.Alias, ["uid"] = m.Uid, ["meta"] = m.Raw.DeepClone(),
+            })));
+        if (action != "run") return Unsupported(action, automation);
+
+        var script = decider.Selector.Select(query, $"customize.py of '{caller.Script.Alias}'");
+        var env = request["env"] is JObject given
+            ? given.Properties().Select(p => (p.Name, Value: EnvJson.Value(p.Name, p.Value))).Where(p => p.Value is not null).ToDictionary(p => p.Name, p => p.Value!, StringComparer.Ordinal)
+            : EnvRules.ForDep(callerEnv, [], ScriptMeta.Empty, EnvRules.LocalKeys(caller.Script.EnvPrefix));
+        var inputs = request.Properties()
+            .Where(p => p.Value is JValue { Type: not JTokenType.Null } && (script.InputMapping.ContainsKey(p.Name) || EngineInputs.EnvKey(p.Name, script.EnvPrefix) is not null))
+            .ToDictionary(p => p.Name, p => EnvJson.Value(p.Name, p.Value) ?? "", StringComparer.Ordinal);
+        var step = await CallAsync(new CallRequest
+        {
+            Script = script,
+            Variations = query.Variations,
+            ExcludedVariations = query.ExcludedVariations,
+            Env = env,
+            Inputs = inputs,
+            EnvOverrides = run.EnvOverrides,
+            Version = new Versioning.VersionConstraint(request.Value<string>("version"), request.Value<string>("version_min"), request.Value<string>("version_max"),
+                request.Value<string>("version_max_usable"), $"customize.py of '{caller.Script.Alias}'"),
+            Adr = caller.Adr,
+            ScriptTags = query.Required,
+        }, run, ct);
+        var after = new Dictionary<string, string>(step.Node.Env, StringComparer.Ordinal);
+        EnvRules.MergeInto(after, step.Record.Outcome.NewEnv, host.PathListSeparator);
+        var result = Ok(null);
+        result["new_env"] = EnvJson.From(step.Record.Outcome.NewEnv);
+        result["env"] = EnvJson.From(after);
+        result["new_state"] = step.Record.Outcome.NewState.DeepClone();
+        result["state"] = step.Record.Outcome.NewState.DeepClone();
+        result["deps"] = new JArray();
+        if (step.Record.Outcome.Version is { } v) result["version"] = v;
+        return result;
+
+        static JObject Ok(JArray? list) => list is null ? new JObject { ["return"] = 0 } : new JObject { ["return"] = 0, ["list"] = list };
+        static JObject Unsupported(string action, string automation) =>
+            new() { ["return"] = 1, ["error"] = $"access action '{action}' on automation '{automation}' is not supported by this engine (docs/customize-host.md)" };
     }
 
     /// <summary>

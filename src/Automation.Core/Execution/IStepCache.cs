@@ -10,6 +10,9 @@ public interface IStepCache
 
     /// <summary>Builds the entry under a per-key lock in <c>entryDir</c>; a failed build leaves no entry.</summary>
     Task<CachedStep> GetOrBuildAsync(PlanNode node, Func<string, CancellationToken, Task<StepOutcome>> build, CancellationToken cancellationToken);
+
+    /// <summary>Committed entries whose tags match (CM's cache search for customize.py): path, tags, version, env.</summary>
+    IReadOnlyList<Newtonsoft.Json.Linq.JObject> Search(IReadOnlyList<string> tags) => [];
 }
 
 public sealed record CachedStep(StepOutcome Outcome, string EntryDir, bool WasBuilt);

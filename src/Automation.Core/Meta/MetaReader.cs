@@ -73,6 +73,10 @@ public static class MetaReader
         };
     }
 
+    /// <summary>Deps from a list as CM writes it (e.g. a meta's prehook_deps after customize.py changed them).</summary>
+    public static IReadOnlyList<DepSpec> ReadDeps(JObject holder, string key, string metaFile, string alias) =>
+        new Ctx(metaFile, alias).Deps(holder, key);
+
     public static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
@@ -190,6 +194,7 @@ public static class MetaReader
             if (d["tags"] is null) throw Bad(d, "has no 'tags'");
             return new DepSpec
             {
+                Raw = d,
                 Tags = StringList(d, "tags"),
                 Names = StringList(d, "names"),
                 SkipIfEnv = Condition(d, "skip_if_env"),

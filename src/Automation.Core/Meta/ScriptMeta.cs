@@ -163,6 +163,24 @@ public sealed record DepSpec
     /// <summary>The dep's `state`/`const` maps, merged into the state/env it runs with.</summary>
     public IReadOnlyDictionary<string, string> Const { get; init; } = ScriptMeta.Empty;
 
+    /// <summary>The dep as written in the meta (what customize.py hooks see and may change).</summary>
+    public JObject Raw { get; init; } = new();
+
+    /// <summary>The dep as CM's dicts carry it: the written keys with tags, names, env and versions as amended here.</summary>
+    public JObject ToJson()
+    {
+        var o = (JObject)Raw.DeepClone();
+        o["tags"] = string.Join(',', Tags);
+        if (Names.Count > 0) o["names"] = new JArray(Names);
+        if (Env.Count > 0) o["env"] = new JObject(Env.Select(kv => new JProperty(kv.Key, kv.Value)));
+        void Set(string key, string? value) { if (value is not null) o[key] = value; }
+        Set("version", Version);
+        Set("version_min", VersionMin);
+        Set("version_max", VersionMax);
+        Set("version_max_usable", VersionMaxUsable);
+        return o;
+    }
+
     public DepSpec Apply(DepOverride o)
     {
         var tags = Tags.ToList();

@@ -26,6 +26,8 @@ public sealed record CallRequest
     public IReadOnlyList<string> ExtraCacheTags { get; init; } = [];
     /// <summary>The caller's `force_cache`: caches a script that allows it (`can_force_cache`).</summary>
     public bool ForceCache { get; init; }
+    /// <summary>The tags the script was asked for by, less variations (CM's script_tags).</summary>
+    public IReadOnlyList<string> ScriptTags { get; init; } = [];
 }
 
 /// <summary>
@@ -41,6 +43,8 @@ public sealed record PreparedCall(
     IReadOnlyList<string> NewStateKeys,
     JObject State)
 {
+    /// <summary>What the caller asked for (inputs and tags reach customize.py as `i['input']`).</summary>
+    public CallRequest? Request { get; init; }
     public ScriptMeta Script => Node.Script;
     public IEnumerable<DepSpec> Phase(DepPhase phase) => DepSpecs.Where(d => d.Phase == phase).Select(d => d.Dep);
 }
@@ -132,7 +136,7 @@ public static class CallPreparer
         return new PreparedCall(node, variations, deps, adr,
             script.NewEnvKeys.Concat(variations.SelectMany(v => v.Body.NewEnvKeys)).Distinct(StringComparer.Ordinal).ToList(),
             script.NewStateKeys.Concat(variations.SelectMany(v => v.Body.NewStateKeys)).Distinct(StringComparer.Ordinal).ToList(),
-            state);
+            state) { Request = request };
     }
 
     /// <summary>`extra_cache_tags_from_env`: each comma-separated value of the key becomes a tag with the prefix.</summary>

@@ -61,6 +61,7 @@ public sealed partial class DepDecider(ScriptSelector selector)
             Adr = adr,
             ExtraCacheTags = dep.ExtraCacheTags.Select(t => EnvRules.Expand(t, env)).ToList(),
             ForceCache = dep.ForceCache,
+            ScriptTags = query.Required,
         };
         return new DepDecision(phase, dep, call, null, query);
     }

@@ -53,6 +53,7 @@ public sealed class Resolver
             EnvOverrides = request.EnvOverrides,
             Version = request.Version with { Origin = "the command line" },
             Adr = request.Adr,
+            ScriptTags = request.Name is null ? query.Required : script.Tags,
         };
     }
 
