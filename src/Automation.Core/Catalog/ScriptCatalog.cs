@@ -16,6 +16,7 @@ public sealed class ScriptCatalog
 
     private readonly IReadOnlyList<ScriptEntry> all;
     private readonly bool[] shadowed;
+    private readonly Dictionary<string, int> winnerByAlias = new(StringComparer.Ordinal);
     private readonly ScriptMeta?[] metas;
     private readonly Func<ScriptEntry, ScriptMeta> load;
     private readonly Dictionary<string, List<int>> byTag = new(StringComparer.Ordinal);
@@ -30,10 +31,9 @@ public sealed class ScriptCatalog
         metas = new ScriptMeta?[entries.Count];
         tagSets = new HashSet<string>[entries.Count];
         shadowed = new bool[entries.Count];
-        var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
-            shadowed[i] = !seen.Add(entries[i].Alias);
+            shadowed[i] = !winnerByAlias.TryAdd(entries[i].Alias, i);
             tagSets[i] = entries[i].Tags.ToHashSet(StringComparer.Ordinal);
             foreach (var tag in tagSets[i])
             {
@@ -114,14 +114,9 @@ public sealed class ScriptCatalog
     /// <summary>Every script including shadowed ones, in precedence order.</summary>
     public IReadOnlyList<ScriptEntry> AllEntries => all;
 
-    /// <summary>The script that hides this one behind the same alias; null when it is not shadowed.</summary>
-    public ScriptEntry? ShadowedBy(ScriptEntry entry)
-    {
-        var at = IndexOf(entry);
-        if (at < 0 || !shadowed[at]) return null;
-        for (var i = 0; i < all.Count; i++) if (!shadowed[i] && all[i].Alias == entry.Alias) return all[i];
-        return null;
-    }
+    /// <summary>The script that hides this one (an entry of this catalog) behind the same alias; null when it is not shadowed.</summary>
+    public ScriptEntry? ShadowedBy(ScriptEntry entry) =>
+        winnerByAlias.TryGetValue(entry.Alias, out var winner) && !ReferenceEquals(all[winner], entry) && all[winner] != entry ? all[winner] : null;
 
     /// <summary>
     /// A script by alias or uid; `repo:name` looks only in that repository (by its alias) and reaches
@@ -158,12 +153,6 @@ public sealed class ScriptCatalog
     }
 
     private IEnumerable<int> Visible() => Enumerable.Range(0, all.Count).Where(i => !shadowed[i]);
-
-    private int IndexOf(ScriptEntry entry)
-    {
-        for (var i = 0; i < all.Count; i++) if (ReferenceEquals(all[i], entry) || all[i] == entry) return i;
-        return -1;
-    }
 
     private int IndexOfName(string name)
     {
