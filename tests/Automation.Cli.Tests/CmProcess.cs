@@ -22,6 +22,9 @@ public static class CmProcess
         psi.RedirectStandardInput = true;
         psi.Environment.Remove("CM_SCRIPT_PATH");
         psi.Environment.Remove("CM_CACHE_DIR");
+        // None of the developer's registered repositories (~/CM/repos.json): a fresh, never-created folder unless
+        // the test gives its own CM_REPOS.
+        psi.Environment["CM_REPOS"] = Path.Combine(Path.GetTempPath(), "cm-test-repos-" + Guid.NewGuid().ToString("N"));
         if (env is not null) foreach (var (k, v) in env) psi.Environment[k] = v;
         return psi;
     }

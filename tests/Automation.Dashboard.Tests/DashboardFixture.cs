@@ -37,7 +37,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public DashboardOptions Options(string? token = null) => new()
     {
-        Workspace = new Workspace(RepoRoot, [ExtraScripts, Path.Combine(RepoRoot, "scripts")], CacheDir),
+        Workspace = new Workspace(RepoRoot, [ScriptRoot.Plain(ExtraScripts), ScriptRoot.Builtin(Path.Combine(RepoRoot, "scripts"))], CacheDir),
         RunsDir = RunsDir,
         Cm = Cm,
         Port = 0,
@@ -46,6 +46,8 @@ public sealed class DashboardFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // The cm runs the dashboard starts inherit this: none of the developer's registered repositories (~/CM).
+        Environment.SetEnvironmentVariable("CM_REPOS", Path.Combine(temp, "repos"));
         WriteSleepyScript();
         SeedRun(SeedA, "app-sweep-probe", 100, withSweep: true);
         SeedRun(SeedB, "app-sweep-probe", 150, withSweep: false);

@@ -14,7 +14,12 @@ public static class TestEnvironment
     public static string CacheDir { get; } = Path.Combine(Path.GetTempPath(), $"cm-exp-tests-cache-{Environment.ProcessId}");
 
     [ModuleInitializer]
-    internal static void KeepChildRunsOutOfTheSharedCache() => Environment.SetEnvironmentVariable("CM_CACHE_DIR", CacheDir);
+    internal static void KeepChildRunsOutOfTheSharedCache()
+    {
+        Environment.SetEnvironmentVariable("CM_CACHE_DIR", CacheDir);
+        // Nor do they see the developer's registered repositories (~/CM/repos.json): this folder is never created.
+        Environment.SetEnvironmentVariable("CM_REPOS", Path.Combine(Path.GetTempPath(), $"cm-exp-tests-repos-{Environment.ProcessId}"));
+    }
 
     public static string TempDir(string name)
     {

@@ -19,6 +19,8 @@ public static class Cm
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.WorkingDirectory = TestRepo.Root;
+        // None of the developer's registered repositories (~/CM/repos.json): a folder that is never created.
+        start.Environment["CM_REPOS"] = Path.Combine(Path.GetTempPath(), "cm-test-repos-" + Guid.NewGuid().ToString("N"));
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

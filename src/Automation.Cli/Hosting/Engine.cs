@@ -12,15 +12,26 @@ public sealed class Engine : IDisposable
 {
     private Automation.Core.Customize.PythonHookHost? hooks;
     private ScriptCatalog? catalog;
+    private static bool warned;
 
     public Engine(string? cacheDirOverride)
     {
         Workspace = new WorkspaceLocator(PhysicalFileSystem.Instance, ProcessHostEnvironment.Instance)
             .Locate(cacheDirOverride, fallbackStart: AppContext.BaseDirectory);
+        // Once per command, however many engines it composes.
+        if (!warned)
+            foreach (var warning in Workspace.Warnings) Console.Error.WriteLine("warning: " + warning);
+        warned = true;
     }
 
     public Workspace Workspace { get; }
-    public ScriptCatalog Catalog => catalog ??= ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots, Path.Combine(Workspace.CacheDir, CatalogIndexFile));
+    public ScriptCatalog Catalog => catalog ??= Warn(ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots, Path.Combine(Workspace.CacheDir, CatalogIndexFile)));
+
+    private static ScriptCatalog Warn(ScriptCatalog loaded)
+    {
+        foreach (var warning in loaded.Warnings) Console.Error.WriteLine("warning: " + warning);
+        return loaded;
+    }
 
     /// <summary>Where the catalog index lives (docs/cache.md): beside the cache entries, which are folders.</summary>
     public const string CatalogIndexFile = ".catalog-index";
@@ -63,6 +74,6 @@ public sealed class Engine : IDisposable
 
     /// <summary>The caller's CM env: CM_* variables of this process.</summary>
     public static IReadOnlyDictionary<string, string> CallerEnv() =>
-        ProcessHostEnvironment.Instance.Variables.Where(kv => kv.Key.StartsWith("CM_", StringComparison.Ordinal) && kv.Key != "CM_SCRIPT_PATH" && kv.Key != "CM_CACHE_DIR")
+        ProcessHostEnvironment.Instance.Variables.Where(kv => kv.Key.StartsWith("CM_", StringComparison.Ordinal) && kv.Key != "CM_SCRIPT_PATH" && kv.Key != "CM_CACHE_DIR" && kv.Key != Automation.Core.Repos.RepoRegistry.Variable)
             .ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 }

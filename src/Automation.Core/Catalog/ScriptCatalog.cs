@@ -6,10 +6,17 @@ namespace Automation.Core.Catalog;
 /// <summary>
 /// All script modules under the script roots, found by alias, uid or tags. Metas are parsed on first use, so a run
 /// that the <see cref="CatalogIndex"/> can answer parses only the scripts its plan touches.
+/// Scripts are kept in precedence order (CM_SCRIPT_PATH, registered repositories, builtin last). A script whose
+/// alias an earlier root already has is shadowed: plain alias and tag lookups skip it, and `repo:alias`
+/// (e.g. `builtin:detect-os`) still reaches it.
 /// </summary>
 public sealed class ScriptCatalog
 {
-    private readonly IReadOnlyList<ScriptEntry> entries;
+    public const char QualifierSeparator = ':';
+
+    private readonly IReadOnlyList<ScriptEntry> all;
+    private readonly bool[] shadowed;
+    private readonly Dictionary<string, int> winnerByAlias = new(StringComparer.Ordinal);
     private readonly ScriptMeta?[] metas;
     private readonly Func<ScriptEntry, ScriptMeta> load;
     private readonly Dictionary<string, List<int>> byTag = new(StringComparer.Ordinal);
@@ -19,12 +26,14 @@ public sealed class ScriptCatalog
 
     private ScriptCatalog(IReadOnlyList<ScriptEntry> entries, Func<ScriptEntry, ScriptMeta> load)
     {
-        this.entries = entries;
+        all = entries;
         this.load = load;
         metas = new ScriptMeta?[entries.Count];
         tagSets = new HashSet<string>[entries.Count];
+        shadowed = new bool[entries.Count];
         for (var i = 0; i < entries.Count; i++)
         {
+            shadowed[i] = !winnerByAlias.TryAdd(entries[i].Alias, i);
             tagSets[i] = entries[i].Tags.ToHashSet(StringComparer.Ordinal);
             foreach (var tag in tagSets[i])
             {
@@ -32,64 +41,133 @@ public sealed class ScriptCatalog
                 list.Add(i);
             }
         }
+        Entries = Enumerable.Range(0, all.Count).Where(i => !shadowed[i]).Select(i => all[i]).ToList();
     }
 
     /// <summary>Loads the catalog; with an index file, from the index when no meta changed since it was written.</summary>
-    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots, string? indexFile = null, IClock? clock = null)
+    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<ScriptRoot> roots, string? indexFile = null, IClock? clock = null)
     {
         var rootList = roots.ToList();
         var loader = new ScriptLoader(fileSystem);
+        var byDirectory = new Dictionary<string, ScriptRoot>(StringComparer.Ordinal);
+        ScriptMeta? LoadIn(ScriptRoot root, string directory) => loader.TryLoad(directory) is { } meta ? WithRepo(meta, root) : null;
+        var skipped = new List<string>();
+        ScriptMeta? LoadOrSkip(ScriptRoot root, string directory)
+        {
+            // One unreadable meta in a library of hundreds must not take the other scripts away: it is left out
+            // and named (on the load that parses it; the index then keeps it out until the file changes).
+            // The workspace's own scripts stay strict: a broken one there is ours to fix, and fails the command.
+            try
+            {
+                return LoadIn(root, directory);
+            }
+            catch (MetaException e) when (root.Source != RootSource.Builtin)
+            {
+                skipped.Add($"the script in {directory} ({root.Repo}) is left out: {e.Message}");
+                return null;
+            }
+        }
+
         var index = indexFile is null ? null : new CatalogIndex(fileSystem, indexFile, clock ?? SystemClock.Instance);
         if (index?.TryRead(rootList) is { } indexed)
-            return new ScriptCatalog(Shadow(indexed), e => loader.TryLoad(e.Directory)
+        {
+            foreach (var (root, entry) in indexed) byDirectory[entry.Directory] = rootList[root];
+            return new ScriptCatalog(indexed.Select(x => x.Entry).ToList(), e => LoadIn(byDirectory[e.Directory], e.Directory)
                 ?? throw new IOException($"script '{e.Alias}' vanished from '{e.Directory}' while cm was running"));
+        }
 
-        var found = loader.Folders(rootList).Select(f => (f.Root, Dir: f.Directory, Meta: loader.TryLoad(f.Directory))).ToList();
+        var found = loader.Folders(rootList.Select(r => r.Path).ToList()).Select(f => (f.Root, Dir: f.Directory, Meta: LoadOrSkip(rootList[f.Root], f.Directory))).ToList();
         index?.Write(rootList, found);
-        return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!).DistinctBy(m => m.Alias, StringComparer.Ordinal));
+        return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!)) { Warnings = skipped };
     }
 
-    // An earlier root shadows a later one with the same alias.
-    private static List<ScriptEntry> Shadow(IEnumerable<ScriptEntry> inRootOrder) => inRootOrder.DistinctBy(e => e.Alias, StringComparer.Ordinal).ToList();
+    /// <summary>Plain folders of script folders (tests, docs, tools): each root is its own repository named after the folder.</summary>
+    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots, string? indexFile = null, IClock? clock = null) =>
+        Load(fileSystem, roots.Select(r => ScriptRoot.Plain(r)), indexFile, clock);
+
+    private static ScriptMeta WithRepo(ScriptMeta meta, ScriptRoot root) => meta with
+    {
+        Repo = root.Repo,
+        EnvPrefix = root.EnvPrefixFor(meta.MetaFile),
+        RepoPath = root.RepoPath,
+        RepoPathWithPrefix = root.RepoPathWithPrefix,
+    };
 
     private static List<ScriptEntry> Loaded(List<ScriptMeta> scripts, out Func<ScriptEntry, ScriptMeta> load)
     {
-        var byDirectory = scripts.ToDictionary(s => s.Directory, StringComparer.Ordinal);
+        var byDirectory = scripts.DistinctBy(s => s.Directory, StringComparer.Ordinal).ToDictionary(s => s.Directory, StringComparer.Ordinal);
         load = e => byDirectory[e.Directory];
         return scripts.Select(Entry).ToList();
     }
 
-    public static ScriptEntry Entry(ScriptMeta meta) => new(meta.Alias, meta.Uid, meta.Tags, meta.Directory);
+    public static ScriptEntry Entry(ScriptMeta meta) => new(meta.Alias, meta.Uid, meta.Tags, meta.Directory, meta.Repo);
 
-    /// <summary>Every script's meta (parses all of them: for listings, docs and error hints, not the run path).</summary>
-    public IReadOnlyList<ScriptMeta> All => Enumerable.Range(0, entries.Count).Select(Meta).ToList();
+    /// <summary>Scripts left out because their metas cannot be read (reported by the load that parsed them).</summary>
+    public IReadOnlyList<string> Warnings { get; private init; } = [];
 
-    public IReadOnlyList<ScriptEntry> Entries => entries;
+    /// <summary>Every visible script's meta (parses all of them: for listings, docs and error hints, not the run path).</summary>
+    public IReadOnlyList<ScriptMeta> All => Visible().Select(Meta).ToList();
 
-    public ScriptMeta? FindByAliasOrUid(string name)
+    /// <summary>The scripts plain lookups see, in precedence order (shadowed ones left out).</summary>
+    public IReadOnlyList<ScriptEntry> Entries { get; }
+
+    /// <summary>Every script including shadowed ones, in precedence order.</summary>
+    public IReadOnlyList<ScriptEntry> AllEntries => all;
+
+    /// <summary>The script that hides this one (an entry of this catalog) behind the same alias; null when it is not shadowed.</summary>
+    public ScriptEntry? ShadowedBy(ScriptEntry entry) =>
+        winnerByAlias.TryGetValue(entry.Alias, out var winner) && !ReferenceEquals(all[winner], entry) && all[winner] != entry ? all[winner] : null;
+
+    /// <summary>
+    /// A script by alias or uid; `repo:name` looks only in that repository (by its alias) and reaches
+    /// shadowed scripts too.
+    /// </summary>
+    public ScriptMeta? FindByAliasOrUid(string name) => IndexOfName(name) is var i and >= 0 ? Meta(i) : null;
+
+    /// <summary>The entry <see cref="FindByAliasOrUid"/> would return, without parsing its meta.</summary>
+    public ScriptEntry? FindEntry(string name) => IndexOfName(name) is var i and >= 0 ? all[i] : null;
+
+    /// <summary>Scripts having every required tag and none of the excluded ones, in precedence order; uses the tag index.</summary>
+    public IReadOnlyList<ScriptMeta> Find(TagQuery query) => Matching(query, includeShadowed: false).Select(Meta).ToList();
+
+    /// <summary>Like <see cref="Find"/> without parsing metas; shadowed scripts only when asked for.</summary>
+    public IReadOnlyList<ScriptEntry> FindEntries(TagQuery query, bool includeShadowed = false) =>
+        Matching(query, includeShadowed).Select(i => all[i]).ToList();
+
+    private IEnumerable<int> Matching(TagQuery query, bool includeShadowed)
     {
-        for (var i = 0; i < entries.Count; i++) if (entries[i].Alias == name) return Meta(i);
-        for (var i = 0; i < entries.Count; i++) if (entries[i].Uid == name) return Meta(i);
-        return null;
+        IEnumerable<int> candidates;
+        if (query.Required.Count == 0)
+            candidates = Enumerable.Range(0, all.Count).Where(i => query.IsEmpty || query.Matches(tagSets[i]));
+        else
+        {
+            List<int>? narrowest = null;
+            foreach (var tag in query.Required)
+            {
+                if (!byTag.TryGetValue(tag, out var list)) return [];
+                if (narrowest is null || list.Count < narrowest.Count) narrowest = list;
+            }
+            candidates = narrowest!.Where(i => query.Matches(tagSets[i]));
+        }
+        return candidates.Where(i => includeShadowed || !shadowed[i]);
     }
 
-    /// <summary>Scripts having every required tag and none of the excluded ones, in catalog order; uses the tag index.</summary>
-    public IReadOnlyList<ScriptMeta> Find(TagQuery query)
+    private IEnumerable<int> Visible() => Enumerable.Range(0, all.Count).Where(i => !shadowed[i]);
+
+    private int IndexOfName(string name)
     {
-        if (query.Required.Count == 0)
-            return Enumerable.Range(0, entries.Count).Where(i => query.IsEmpty || query.Matches(tagSets[i])).Select(Meta).ToList();
-        List<int>? narrowest = null;
-        foreach (var tag in query.Required)
-        {
-            if (!byTag.TryGetValue(tag, out var list)) return [];
-            if (narrowest is null || list.Count < narrowest.Count) narrowest = list;
-        }
-        return narrowest!.Where(i => query.Matches(tagSets[i])).Select(Meta).ToList();
+        var at = name.IndexOf(QualifierSeparator);
+        var repo = at > 0 ? name[..at] : null;
+        var local = at > 0 ? name[(at + 1)..] : name;
+        bool InScope(int i) => repo is null ? !shadowed[i] : all[i].Repo == repo;
+        for (var i = 0; i < all.Count; i++) if (InScope(i) && all[i].Alias == local) return i;
+        for (var i = 0; i < all.Count; i++) if (InScope(i) && all[i].Uid == local) return i;
+        return -1;
     }
 
     private ScriptMeta Meta(int i)
     {
         // Runs are single-threaded up to planning; the dashboard loads a fresh catalog per request.
-        return metas[i] ??= load(entries[i]);
+        return metas[i] ??= load(all[i]);
     }
 }

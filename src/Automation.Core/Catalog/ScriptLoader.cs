@@ -22,7 +22,7 @@ public sealed class ScriptLoader(IFileSystem fileSystem)
     /// <summary>The meta file a module folder is read from (`_cm.json` before `_cm.yaml`) with its stamp; null when it has neither.</summary>
     public (string Path, FileStamp Stamp)? FindMeta(string directory)
     {
-        foreach (var name in (ReadOnlySpan<string>)[JsonMetaName, YamlMetaName])
+        foreach (var name in (ReadOnlySpan<string>)[JsonMetaName, YamlMetaName, "meta.yaml"])
         {
             var path = Path.Combine(directory, name);
             if (fileSystem.Stat(path) is { } stamp) return (path, stamp);

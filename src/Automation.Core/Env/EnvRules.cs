@@ -8,15 +8,11 @@ namespace Automation.Core.Env;
 /// </summary>
 public static partial class EnvRules
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string[]> LocalByPrefix = new(StringComparer.Ordinal);
-
     /// <summary>Keys CM keeps local to one script call unless a dep's force_env_keys lets them through (CM_ libraries).</summary>
-    public static readonly string[] LocalKeyPatterns = LocalKeys("CM_");
+    public static IReadOnlyList<string> LocalKeyPatterns => EngineKeys.Cm.LocalKeyPatterns;
 
     /// <summary>CM's local keys for a library's env prefix (`CM_` or `MLC_`): versions, inputs, tmp and git keys.</summary>
-    public static string[] LocalKeys(string prefix) => LocalByPrefix.GetOrAdd(prefix, p =>
-        new[] { "VERSION", "VERSION_MIN", "VERSION_MAX", "VERSION_MAX_USABLE", "DETECTED_VERSION", "INPUT", "OUTPUT", "OUTBASENAME", "OUTDIRNAME",
-         "SEARCH_FOLDER_PATH", "NAME", "EXTRA_CACHE_TAGS", "TMP_*", "GIT_*", "RENEW_CACHE_ENTRY" }.Select(k => p + k).ToArray());
+    public static IReadOnlyList<string> LocalKeys(string prefix) => EngineKeys.For(prefix).LocalKeyPatterns;
 
     /// <summary>The version keys a dep with `reuse_version` takes over from its caller.</summary>
     public static string[] VersionKeys(string prefix) => [prefix + "VERSION*"];

@@ -35,7 +35,7 @@ public sealed class Executor(
     {
         var run = new RunState(options, root.EnvOverrides);
         // CM marks the whole run quiet in its env (MLC_QUIET), so every script sees it, not only the first.
-        if (options.Quiet) root = root with { Env = new Dictionary<string, string>(root.Env, StringComparer.Ordinal) { [root.Script.EnvPrefix + "QUIET"] = "yes" } };
+        if (options.Quiet) root = root with { Env = new Dictionary<string, string>(root.Env, StringComparer.Ordinal) { [EngineKeys.For(root.Script).Quiet] = "yes" } };
         var step = await CallAsync(root, run, ct);
         var env = new Dictionary<string, string>(step.Node.Env, StringComparer.Ordinal);
         EnvRules.MergeInto(env, step.Record.Outcome.NewEnv, host.PathListSeparator);
@@ -212,7 +212,7 @@ public sealed class Executor(
         await HookAsync("detect_version");
         await RunDepsAsync(prepared, DepPhase.Post, env, state, run, edges, ct);
 
-        if (version is null && env.TryGetValue(script.EnvPrefix + "VERSION", out var v) && node.PlannedVersion is null) version = v;
+        if (version is null && env.TryGetValue(EngineKeys.For(script).Version, out var v) && node.PlannedVersion is null) version = v;
         var exported = EnvRules.Export(env, prepared.NewEnvKeys);
         var exportedState = new JObject(state.Properties().Where(p => EnvRules.MatchesAny(p.Name, prepared.NewStateKeys)));
         foreach (var key in script.ValidateEnvPaths)
@@ -312,22 +312,17 @@ public sealed class Executor(
     /// </summary>
     private void SetEngineKeys(Dictionary<string, string> env, PreparedCall prepared, string workDir, RunState run)
     {
-        var p = prepared.Script.EnvPrefix;
-        env[p + "TMP_CURRENT_SCRIPT_PATH"] = prepared.Script.Directory;
-        env[p + "TMP_CURRENT_SCRIPT_WORK_PATH"] = workDir;
-        env[p + "TMP_CURRENT_PATH"] = run.Options.CurrentDirectory ?? host.CurrentDirectory;
-        env[p + "TMP_PIP_VERSION_STRING"] = PipVersionString(env, p);
+        var keys = EngineKeys.For(prepared.Script);
+        env[keys.TmpCurrentScriptPath] = prepared.Script.Directory;
+        env[keys.TmpCurrentScriptWorkPath] = workDir;
+        env[keys.TmpCurrentPath] = run.Options.CurrentDirectory ?? host.CurrentDirectory;
+        if (prepared.Script.RepoPath.Length > 0)
+        {
+            env[keys.TmpCurrentScriptRepoPath] = prepared.Script.RepoPath;
+            env[keys.TmpCurrentScriptRepoPathWithPrefix] = prepared.Script.RepoPathWithPrefix.Length > 0 ? prepared.Script.RepoPathWithPrefix : prepared.Script.RepoPath;
+        }
+        env[keys.TmpPipVersionString] = keys.PipVersionString(env);
         if (run.Options.CmBinary is not null) env["CM_BIN"] = run.Options.CmBinary;
-    }
-
-    private static string PipVersionString(IReadOnlyDictionary<string, string> env, string p)
-    {
-        string Get(string k) => env.TryGetValue(p + k, out var v) ? v : "";
-        var (exact, min, max) = (Get("VERSION"), Get("VERSION_MIN"), Get("VERSION_MAX"));
-        if (exact.Length > 0) return "==" + exact;
-        if (min.Length > 0 && max.Length > 0) return ">=" + min + ",<=" + max;
-        if (min.Length > 0) return ">=" + min;
-        return max.Length > 0 ? "<=" + max : "";
     }
 
     /// <summary>The nearest cached entries below: a non-cached dep passes its own cached deps through.</summary>

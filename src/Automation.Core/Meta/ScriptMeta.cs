@@ -56,6 +56,10 @@ public sealed record ScriptMeta
     public string Repo { get; init; } = "";
     /// <summary>The env prefix its library uses for the engine's own keys: `CM_` (CM, ours) or `MLC_` (MLC).</summary>
     public string EnvPrefix { get; init; } = "CM_";
+    /// <summary>The repository's folder (`*_TMP_CURRENT_SCRIPT_REPO_PATH`); empty for in-memory metas.</summary>
+    public string RepoPath { get; init; } = "";
+    /// <summary>The repository's folder joined with its meta's `prefix` (`*_TMP_CURRENT_SCRIPT_REPO_PATH_WITH_PREFIX`).</summary>
+    public string RepoPathWithPrefix { get; init; } = "";
     public required string Directory { get; init; }
     public required string MetaFile { get; init; }
     /// <summary>SHA-256 of the meta text: a changed meta gives new cache keys.</summary>

@@ -108,7 +108,7 @@ public static class CallPreparer
         // The call's identity within a run leaves the version constraint out, so that two callers asking for different
         // versions of one tool meet (and conflict, or share the version that fits both). An uncached call is the same
         // call only with the same whole env.
-        var versionKeys = EnvRules.LocalKeys(prefix).Take(4).ToHashSet(StringComparer.Ordinal);
+        var versionKeys = EngineKeys.For(prefix).VersionKeys.ToHashSet(StringComparer.Ordinal);
         var identityInputs = keyInputs.Where(kv => kv.Key is not ("version_constraint" or "planned_version") && !versionKeys.Contains(kv.Key[(kv.Key.IndexOf('.') + 1)..]))
             .Select(kv => kv.Key + "=" + kv.Value);
         var identity = Hash(cached
@@ -157,13 +157,14 @@ public static class CallPreparer
     /// <summary>CM takes a version the request does not give from the env a caller passed down (reuse_version, force_env_keys).</summary>
     private static VersionConstraint VersionFrom(VersionConstraint requested, IReadOnlyDictionary<string, string> env, string prefix)
     {
-        string? FromEnv(string name) => env.TryGetValue(prefix + name, out var v) && v.Length > 0 ? v : null;
+        var keys = EngineKeys.For(prefix);
+        string? FromEnv(string key) => env.TryGetValue(key, out var v) && v.Length > 0 ? v : null;
         return requested with
         {
-            Exact = requested.Exact ?? FromEnv("VERSION"),
-            Min = requested.Min ?? FromEnv("VERSION_MIN"),
-            Max = requested.Max ?? FromEnv("VERSION_MAX"),
-            MaxUsable = requested.MaxUsable ?? FromEnv("VERSION_MAX_USABLE"),
+            Exact = requested.Exact ?? FromEnv(keys.Version),
+            Min = requested.Min ?? FromEnv(keys.VersionMin),
+            Max = requested.Max ?? FromEnv(keys.VersionMax),
+            MaxUsable = requested.MaxUsable ?? FromEnv(keys.VersionMaxUsable),
         };
     }
 
@@ -182,11 +183,12 @@ public static class CallPreparer
 
     private static void SetVersionEnv(Dictionary<string, string> env, VersionConstraint c, string? planned, string prefix)
     {
-        foreach (var k in new[] { "VERSION", "VERSION_MIN", "VERSION_MAX", "VERSION_MAX_USABLE" }) env.Remove(prefix + k);
-        if (planned is not null) env[prefix + "VERSION"] = planned;
-        if (c.Min is not null) env[prefix + "VERSION_MIN"] = c.Min;
-        if (c.Max is not null) env[prefix + "VERSION_MAX"] = c.Max;
-        if (c.MaxUsable is not null) env[prefix + "VERSION_MAX_USABLE"] = c.MaxUsable;
+        var keys = EngineKeys.For(prefix);
+        foreach (var k in keys.VersionKeys) env.Remove(k);
+        if (planned is not null) env[keys.Version] = planned;
+        if (c.Min is not null) env[keys.VersionMin] = c.Min;
+        if (c.Max is not null) env[keys.VersionMax] = c.Max;
+        if (c.MaxUsable is not null) env[keys.VersionMaxUsable] = c.MaxUsable;
     }
 
     /// <summary>Overrides from above win over the call's own variations and version: a user's --adr beats the library.</summary>
@@ -282,5 +284,5 @@ public static class EngineInputs
         ["verify_ssl"] = "VERIFY_SSL", ["path"] = "TMP_PATH", ["folder"] = "TMP_FOLDER",
     };
 
-    public static string? EnvKey(string input, string prefix) => Keys.TryGetValue(input, out var k) ? prefix + k : null;
+    public static string? EnvKey(string input, string prefix) => Keys.TryGetValue(input, out var k) ? EngineKeys.For(prefix).Prefix + k : null;
 }

@@ -25,9 +25,6 @@ public sealed class FirstCandidate : IScriptChooser
 /// </summary>
 public sealed class ScriptSelector(ScriptCatalog catalog, IScriptChooser? chooser = null)
 {
-    /// <summary>The repo name of the scripts shipped in the workspace's scripts/ folder.</summary>
-    public const string BuiltinRepo = "builtin";
-
     private readonly IScriptChooser chooser = chooser ?? FirstCandidate.Instance;
     private readonly Dictionary<string, ScriptMeta> remembered = new(StringComparer.Ordinal);
 
@@ -55,7 +52,7 @@ public sealed class ScriptSelector(ScriptCatalog catalog, IScriptChooser? choose
         var wanted = query.Variations.Concat(query.ExcludedVariations).ToList();
         var defining = matches.Where(m => wanted.All(v => DefinesVariation(m, v))).ToList();
         if (defining.Count == 0) throw NoVariation(query, requestedBy, matches, wanted);
-        return defining.OrderBy(m => m.Repo == BuiltinRepo ? 1 : 0).ThenBy(m => m.Sort).ThenBy(m => m.Directory, StringComparer.Ordinal).ToList();
+        return defining.OrderBy(m => m.Repo == ScriptRoot.BuiltinRepo ? 1 : 0).ThenBy(m => m.Sort).ThenBy(m => m.Directory, StringComparer.Ordinal).ToList();
     }
 
     /// <summary>A variation name the script defines, directly, as an alias, or through a `name.#` wildcard.</summary>

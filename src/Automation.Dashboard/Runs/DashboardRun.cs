@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Automation.Core.Catalog;
 using Automation.Core.Execution;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -66,9 +67,9 @@ public sealed class DashboardRun
         };
         foreach (var a in options.Cm.PrefixArgs.Concat(args)) psi.ArgumentList.Add(a);
         psi.Environment[JsonlStepEvents.Variable] = Path.Combine(dir, StepsFile);
-        // The child finds the workspace's own scripts/ itself; extra roots go by CM_SCRIPT_PATH so it sees the scripts the form offered.
-        var shipped = Path.Combine(options.Workspace.Root, "scripts");
-        psi.Environment["CM_SCRIPT_PATH"] = string.Join(Path.PathSeparator, options.Workspace.ScriptRoots.Where(r => r != shipped));
+        // The child finds the workspace's own scripts/ and the registered repositories (CM_REPOS) itself; extra roots go
+        // by CM_SCRIPT_PATH so it sees the scripts the form offered.
+        psi.Environment["CM_SCRIPT_PATH"] = string.Join(Path.PathSeparator, options.Workspace.ScriptRoots.Where(r => r.Source == RootSource.ScriptPath).Select(r => r.Path));
         run.Events.Add(new JObject { ["type"] = "status", ["status"] = "running" });
         run.Completion = Task.Run(() => run.SuperviseAsync(psi));
         return run;

@@ -19,6 +19,7 @@ public sealed class CliTests() : ScriptTestBase()
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "cm.dll"));
         foreach (var a in args) info.ArgumentList.Add(a);
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("CM_", StringComparison.Ordinal)).ToList()) info.Environment.Remove(key);
+        info.Environment["CM_REPOS"] = Path.Combine(Path.GetTempPath(), "cm-test-repos-" + Guid.NewGuid().ToString("N"));
         using var p = Process.Start(info)!;
         var output = p.StandardOutput.ReadToEndAsync();
         var error = p.StandardError.ReadToEndAsync();

@@ -36,7 +36,8 @@ public sealed class GitRepoScriptTests : ScriptTestBase
         _url = new Uri(bare).AbsoluteUri;
     }
 
-    private static string Git(string cwd, params string[] args)
+    /// <summary>git with a fixed identity and default branch (also used by the repository tests).</summary>
+    internal static string Git(string cwd, params string[] args)
     {
         var info = new ProcessStartInfo("git") { WorkingDirectory = cwd, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in (string[])["-c", "user.name=test", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", .. args]) info.ArgumentList.Add(a);

@@ -278,8 +278,8 @@ public sealed class ResolverTests
     public void ALibraryScriptWinsOverABuiltinOneWithTheSameTags()
     {
         var c = new FixtureCatalog()
-            .Add("""{"alias":"detect-os","uid":"1","tags":["detect","os"]}""", repo: ScriptSelector.BuiltinRepo)
-            .Add("""{"alias":"detect-os","uid":"2","tags":["detect","os"]}""", repo: "mlcommons@mlperf-automations", directory: "/zzz/detect-os");
+            .Add("""{"alias":"detect-os","uid":"1","tags":["detect","os"]}""", repo: Automation.Core.Catalog.ScriptRoot.BuiltinRepo)
+            .Add("""{"alias":"os-detector","uid":"2","tags":["detect","os"]}""", repo: "mlcommons@mlperf-automations", directory: "/zzz/os-detector");
         Assert.Equal("2", Resolve(c, "detect", "os").Root.Script.Uid);
     }
 
