@@ -201,9 +201,9 @@ public sealed class Executor(
             evidence = result.Evidence ?? evidence;
             validate.AddRange(result.PathsToValidate);
         }
-        if (runner.FindRunScript(script) is { } runScript)
+        if (runner.FindRunScript(script, env) is { } runScript)
         {
-            var produced = await RunScriptKeepingFailedLogAsync(node, runScript, env, workDir, run, ct);
+            var produced = await RunScriptKeepingFailedLogAsync(node, runScript, env, state, workDir, run, ct);
             EnvRules.MergeInto(env, produced, host.PathListSeparator);
             state.Merge(runner.ReadState(workDir, script.Alias));
         }
@@ -330,11 +330,11 @@ public sealed class Executor(
         edges.Where(e => !e.Skipped).SelectMany(e => e.Node.IsCached ? [e.Node.Key] : CachedDepKeys(e.Node.Deps)).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>A failed cached build's folder is removed, so its log is copied out first for the user to read.</summary>
-    private async Task<Dictionary<string, string>> RunScriptKeepingFailedLogAsync(PlanNode node, string runScript, Dictionary<string, string> env, string workDir, RunState run, CancellationToken ct)
+    private async Task<Dictionary<string, string>> RunScriptKeepingFailedLogAsync(PlanNode node, string runScript, Dictionary<string, string> env, JObject state, string workDir, RunState run, CancellationToken ct)
     {
         try
         {
-            return await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct);
+            return await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct, state);
         }
         catch (ScriptFailedException e) when (fileSystem.FileExists(e.LogPath))
         {

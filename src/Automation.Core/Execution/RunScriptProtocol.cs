@@ -9,6 +9,8 @@ public static class RunScriptProtocol
 {
     public const string EnvFile = "tmp-run-env.out";
     public const string StateFile = "tmp-run-state.json";
+    /// <summary>The state so far, written for the run script to read (CM's tmp-state.json).</summary>
+    public const string InputStateFile = "tmp-state.json";
 
     public static Dictionary<string, string> ReadEnv(IFileSystem fileSystem, string workDir)
     {

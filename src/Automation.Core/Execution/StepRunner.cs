@@ -10,8 +10,12 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
 {
     public const string LogName = "cm-run.log";
 
-    /// <summary>The run script for this OS, or null when the script has none (a meta-only script).</summary>
-    public string? FindRunScript(ScriptMeta script)
+    /// <summary>
+    /// The run script for this OS, or null when the script has none (a meta-only script): the meta's `run_script`
+    /// (ours), else CM's choice among `NAME-<flavor>-<version>-<arch>.sh` ... `NAME.sh` by the detected OS in the env
+    /// (NAME is the meta's `script_name`, default `run`), or `NAME.bat` on Windows.
+    /// </summary>
+    public string? FindRunScript(ScriptMeta script, IReadOnlyDictionary<string, string>? env = null)
     {
         var declared = script.Raw.Value<string>("run_script");
         if (declared is not null)
@@ -21,9 +25,11 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
                 $"the meta names run script '{declared}', but {path} does not exist", script.MetaFile, script.Alias,
                 $"Create {declared} in {script.Directory} or remove 'run_script' from the meta.");
         }
-        var mine = Path.Combine(script.Directory, host.IsWindows ? "run.bat" : "run.sh");
+        var name = script.Raw.Value<string>("script_name") is { Length: > 0 } n ? n.Trim() : "run";
+        if (!host.IsWindows && ForThisOs(script, name, env ?? Meta.ScriptMeta.Empty) is { } chosen) return chosen;
+        var mine = Path.Combine(script.Directory, name + (host.IsWindows ? ".bat" : ".sh"));
         if (fileSystem.FileExists(mine)) return mine;
-        var other = Path.Combine(script.Directory, host.IsWindows ? "run.sh" : "run.bat");
+        var other = Path.Combine(script.Directory, name + (host.IsWindows ? ".sh" : ".bat"));
         if (fileSystem.FileExists(other))
             throw new AutomationException(
                 $"script '{script.Alias}' has only {Path.GetFileName(other)}, no run script for this OS", script.MetaFile, script.Alias,
@@ -31,11 +37,33 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
         return null;
     }
 
+    /// <summary>CM's most specific `NAME-...sh` for the OS the env describes (detect-os's keys), when the folder has any.</summary>
+    private string? ForThisOs(ScriptMeta script, string name, IReadOnlyDictionary<string, string> env)
+    {
+        string Get(string key) => env.TryGetValue(script.EnvPrefix + key, out var v) ? v : "";
+        var (flavor, like, type, platform) = (Get("HOST_OS_FLAVOR"), Get("HOST_OS_FLAVOR_LIKE"), Get("HOST_OS_TYPE"), Get("HOST_PLATFORM_FLAVOR"));
+        var version = flavor.Length > 0 ? Get("HOST_OS_VERSION") : "";
+        string[][] candidates =
+        [
+            [flavor, version, platform], [flavor, version], [flavor, platform], [flavor], [like, platform], [like], [type, platform], [type], [platform],
+        ];
+        foreach (var parts in candidates)
+        {
+            var suffix = string.Join('-', parts.Where(p => p.Length > 0));
+            if (suffix.Length == 0) continue;
+            var path = Path.Combine(script.Directory, $"{name}-{suffix}.sh");
+            if (fileSystem.FileExists(path)) return path;
+        }
+        return null;
+    }
+
+    /// <param name="state">Written to tmp-state.json first, as CM does, for run scripts that read the state so far.</param>
     public async Task<Dictionary<string, string>> RunAsync(ScriptMeta script, string runScript, IReadOnlyDictionary<string, string> env,
-        string workDir, bool quiet, CancellationToken ct)
+        string workDir, bool quiet, CancellationToken ct, Newtonsoft.Json.Linq.JObject? state = null)
     {
         fileSystem.CreateDirectory(workDir);
         RunScriptProtocol.ClearOutputs(fileSystem, workDir);
+        if (state is not null) fileSystem.WriteAllText(Path.Combine(workDir, RunScriptProtocol.InputStateFile), state.ToString());
         var logPath = Path.Combine(workDir, LogName);
         fileSystem.DeleteFile(logPath);
         var processEnv = EnvRules.ForProcess(env, host.Variables, host.PathListSeparator);

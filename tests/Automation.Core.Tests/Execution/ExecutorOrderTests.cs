@@ -169,4 +169,17 @@ public sealed class ExecutorOrderTests
         Assert.Contains("got 3.8.0", error.Message);
         Assert.Contains(">= 3.10", error.Message);
     }
+
+    [Fact]
+    public async Task TheRunScriptForTheDetectedOsIsChosenAsCmChoosesIt()
+    {
+        var e = new InMemoryEngine();
+        e.Script("""{"alias":"tool","uid":"t","tags":["tool"]}""", _ => { });
+        e.Files.With("/lib/script/tool/run-debian.sh", "").With("/lib/script/tool/run-ubuntu-22.04.sh", "").With("/lib/script/tool/run-linux.sh", "");
+        await e.RunAsync("tool", new Dictionary<string, string> { ["CM_HOST_OS_FLAVOR"] = "debian", ["CM_HOST_OS_TYPE"] = "linux", ["CM_HOST_OS_VERSION"] = "12" });
+        await e.RunAsync("tool", new Dictionary<string, string> { ["CM_HOST_OS_FLAVOR"] = "ubuntu", ["CM_HOST_OS_TYPE"] = "linux", ["CM_HOST_OS_VERSION"] = "22.04" });
+        await e.RunAsync("tool", new Dictionary<string, string> { ["CM_HOST_OS_FLAVOR"] = "rhel", ["CM_HOST_OS_TYPE"] = "linux" });
+        await e.RunAsync("tool");
+        Assert.Equal(["tool: run-debian.sh", "tool: run-ubuntu-22.04.sh", "tool: run-linux.sh", "tool: run.sh"], e.Log);
+    }
 }

@@ -85,7 +85,7 @@ public sealed class InMemoryEngine
         {
             var runScript = request.Arguments[^1];
             var alias = Path.GetFileName(Path.GetDirectoryName(runScript))!;
-            engine.Log.Add($"{alias}: run.sh");
+            engine.Log.Add($"{alias}: {Path.GetFileName(runScript)}");
             var env = request.Environment ?? ScriptMeta.Empty;
             engine.runScripts[alias](new RunScript(alias, env, request.WorkingDirectory!, engine.Files));
             if (request.LogPath is not null) engine.Files.WriteAllText(request.LogPath, $"ran {alias}\n");
