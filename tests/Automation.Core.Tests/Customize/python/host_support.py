@@ -129,3 +129,22 @@ class HostProcess:
             self.process.kill()
             self.process.wait()
         self._close()
+
+
+def in_process_automation(script_dir, prefix='MLC_', module=None, meta=None, env=None):
+    """An automation object and run_script_input as the host builds them for a hook of the script in
+    `script_dir`, for tests that call the automation API directly."""
+    from cm_automation import Automation
+    from cm_os_info import host_os_info
+    os_info = host_os_info(prefix)
+    env = {} if env is None else env
+    state = {}
+    automation = Automation(prefix, env, state, os_info)
+    meta = meta or {'alias': os.path.basename(script_dir)}
+    common = {'input': {}, 'automation': automation, 'artifact': None, 'customize': {}, 'os_info': os_info,
+              'recursion_spaces': '', 'script_tags': [], 'variation_tags': []}
+    rsi = {'path': script_dir, 'bat_ext': '.sh', 'os_info': os_info, 'self': automation, 'tmp_file_run': 'tmp-run',
+           'tmp_file_run_env': 'tmp-run-env.out', 'tmp_file_run_state': 'tmp-run-state.json',
+           'tmp_file_state': 'tmp-state.json', 'state': state, 'const': {}, 'const_state': {}, 'meta': meta,
+           'customize_code': module, 'customize_common_input': common, 'recursion_spaces': ''}
+    return automation, rsi
