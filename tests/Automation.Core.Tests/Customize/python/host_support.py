@@ -148,3 +148,15 @@ def in_process_automation(script_dir, prefix='MLC_', module=None, meta=None, env
            'tmp_file_state': 'tmp-state.json', 'state': state, 'const': {}, 'const_state': {}, 'meta': meta,
            'customize_code': module, 'customize_common_input': common, 'recursion_spaces': ''}
     return automation, rsi
+
+
+def detect_version_customize(tool, env_key):
+    """A customize.py whose detect_version reads '<tool> version X.Y' from tmp-ver.out, as get-* scripts do."""
+    return textwrap.dedent('''
+        def detect_version(i):
+            r = i['automation'].parse_version({{'match_text': r'{} version\\s*([\\d.]+)', 'group_number': 1,
+                                               'env_key': '{}', 'which_env': i['env']}})
+            if r['return'] > 0:
+                return r
+            return {{'return': 0, 'version': r['version']}}
+    ''').format(tool, env_key)

@@ -5,22 +5,13 @@ import os
 import unittest
 from unittest import mock
 
-from host_support import TempFolder, in_process_automation
+from host_support import TempFolder, detect_version_customize, in_process_automation
 
 import cm_host_hooks
 
 TOOL = '''\
 #!/bin/bash
 echo "faketool version {}"
-'''
-
-DETECT_CUSTOMIZE = '''
-def detect_version(i):
-    r = i['automation'].parse_version({'match_text': r'faketool version\\s*([\\d.]+)', 'group_number': 1,
-                                       'env_key': 'MLC_FAKETOOL_VERSION', 'which_env': i['env']})
-    if r['return'] > 0:
-        return r
-    return {'return': 0, 'version': r['version']}
 '''
 
 
@@ -35,7 +26,8 @@ class FindArtifactTests(unittest.TestCase):
         self.folder.write('other/faketool', TOOL.format('3.0'), executable=True)
         self.other = os.path.join(self.folder.path, 'other')
         self.folder.write('script/run.sh', '"${MLC_FAKETOOL_BIN_WITH_PATH}" > tmp-ver.out\n')
-        module = cm_host_hooks.load_customize(self.folder.write('script/customize.py', DETECT_CUSTOMIZE))
+        module = cm_host_hooks.load_customize(self.folder.write(
+            'script/customize.py', detect_version_customize('faketool', 'MLC_FAKETOOL_VERSION')))
         self.automation, self.rsi = in_process_automation(os.path.join(self.folder.path, 'script'), module=module)
         self.cwd = os.getcwd()
         os.chdir(self.folder.sub('work'))

@@ -5,7 +5,7 @@ import json
 import os
 import unittest
 
-from host_support import TempFolder, in_process_automation
+from host_support import TempFolder, detect_version_customize, in_process_automation
 
 import cm_host_hooks
 from cm_native_script import convert_env_to_script, get_script_name, update_env_with_values
@@ -110,14 +110,8 @@ class NativeScriptTests(unittest.TestCase):
 
     def test_detect_version_using_script_checks_the_version_range(self):
         self.folder.write('script/run.sh', 'echo "tool version 2.3.4" > tmp-ver.out\n')
-        module = cm_host_hooks.load_customize(self.folder.write('script/customize.py', '''
-            def detect_version(i):
-                r = i['automation'].parse_version({'match_text': r'tool version\\s*([\\d.]+)', 'group_number': 1,
-                                                   'env_key': 'MLC_TOOL_VERSION', 'which_env': i['env']})
-                if r['return'] > 0:
-                    return r
-                return {'return': 0, 'version': r['version']}
-        '''))
+        module = cm_host_hooks.load_customize(self.folder.write(
+            'script/customize.py', detect_version_customize('tool', 'MLC_TOOL_VERSION')))
         automation, rsi = in_process_automation(self.script, module=module)
         env = {'MLC_VERSION_MIN': '2.0'}
         r = automation.detect_version_using_script({'run_script_input': rsi, 'env': env})
