@@ -19,7 +19,9 @@ class Item:
         self.meta = self._data.get('meta') or {}
         self.alias = self._data.get('alias', self.meta.get('alias', ''))
         self.uid = self._data.get('uid', self.meta.get('uid', ''))
-        repo = self._data.get('repo') if isinstance(self._data.get('repo'), dict) else {}
+        # The repository: a {'path', 'meta'} object, or just its registered name, with its folder as repo_path.
+        repo = self._data.get('repo')
+        repo = repo if isinstance(repo, dict) else {'meta': {'alias': repo}} if isinstance(repo, str) and repo else {}
         self.repo_path = repo.get('path', self._data.get('repo_path', ''))
         self.repo = SimpleNamespace(path=self.repo_path, meta=repo.get('meta', {}))
 

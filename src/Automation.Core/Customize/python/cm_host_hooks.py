@@ -136,7 +136,7 @@ def error_kind(error):
 
 def error_message(error):
     if isinstance(error, SyntaxError):
-        return 'SyntaxError: {} ({}, line {})'.format(error.msg, error.filename, error.lineno)
+        return '{} ({}, line {})'.format(error.msg, error.filename, error.lineno)
     return '{}: {}'.format(type(error).__name__, error)
 
 

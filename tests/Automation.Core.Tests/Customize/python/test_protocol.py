@@ -109,7 +109,8 @@ class ProtocolTests(unittest.TestCase):
         result = self.call(path)
         self.assertEqual('syntax', result['error_kind'])
         self.assertEqual(3, result['line'])
-        self.assertTrue(result['error'].startswith('SyntaxError: '), result['error'])
+        self.assertTrue(result['error'].startswith("'{' was never closed ("), result['error'])
+        self.assertIn('line 3)', result['error'])
         self.assertIn('SyntaxError', result['traceback'])
 
     def test_a_returned_error_keeps_its_code_message_and_return_line(self):
@@ -268,17 +269,17 @@ class ProtocolTests(unittest.TestCase):
                 env['BAT'] = i['os_info']['bat_ext']
                 env['FLAVOR_KEY'] = sorted(i['os_info']['env'])[0]
                 env['ARTIFACT'] = i['artifact'].path
-                env['REPO'] = i['artifact'].repo.path
+                env['REPO'] = i['artifact'].repo.path + ',' + i['artifact'].repo.meta['alias']
                 env['SAME'] = str(copy.deepcopy({'a': a, 'i': i['input']})['a'] is a)
                 env['SCRIPT_PATH'] = i['run_script_input']['path']
                 i['run_script_input']['script_name'] = 'detect'
                 return {'return': 0}
         ''')
-        result = self.call(path, env={}, artifact={'path': '/lib/script/x', 'repo_path': '/lib'},
+        result = self.call(path, env={}, artifact={'path': '/lib/script/x', 'repo_path': '/lib', 'repo': 'mlc-lib'},
                            run_script_input={'path': '/lib/script/x', 'env_prefix': 'CM_'})
         self.assertEqual(0, result['return'], result)
         self.assertEqual({'PLATFORM': 'linux', 'BAT': '.sh', 'FLAVOR_KEY': 'CM_HOST_OS_TYPE',
-                          'ARTIFACT': '/lib/script/x', 'REPO': '/lib', 'SAME': 'True',
+                          'ARTIFACT': '/lib/script/x', 'REPO': '/lib,mlc-lib', 'SAME': 'True',
                           'SCRIPT_PATH': '/lib/script/x'}, result['env'])
         self.assertEqual('detect', result['script_name'])
 
