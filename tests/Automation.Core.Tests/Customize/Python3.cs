@@ -4,7 +4,7 @@ using Xunit;
 
 namespace Automation.Core.Tests.Customize;
 
-/// <summary>The python3 the customize host tests run (CM_PYTHON_BIN, else python3 on PATH), as the engine picks it.</summary>
+/// <summary>The python3 the customize host tests run (CM_PYTHON_HOST or CM_PYTHON_BIN, else python3 on PATH), as the engine picks it.</summary>
 public static class Python3
 {
     public static string? Executable { get; } = Find();
@@ -25,8 +25,8 @@ public static class Python3
 
     private static string? Find()
     {
-        var configured = Environment.GetEnvironmentVariable("CM_PYTHON_BIN");
-        if (!string.IsNullOrEmpty(configured)) return configured;
+        foreach (var variable in (string[])["CM_PYTHON_HOST", "CM_PYTHON_BIN"])
+            if (Environment.GetEnvironmentVariable(variable) is { Length: > 0 } configured) return configured;
         return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
             .Where(d => d.Length > 0)
             .Select(d => Path.Combine(d, "python3"))
@@ -39,6 +39,6 @@ public sealed class WithPython3FactAttribute : FactAttribute
 {
     public WithPython3FactAttribute()
     {
-        if (Python3.Executable is null) Skip = "python3 is not on PATH and CM_PYTHON_BIN is unset, so the customize.py host is not tested here.";
+        if (Python3.Executable is null) Skip = "python3 is not on PATH (nor named by CM_PYTHON_HOST/CM_PYTHON_BIN), so the customize.py host is not tested here.";
     }
 }

@@ -1,25 +1,15 @@
-"""Serving one `call`: load the customize.py (cached per file), build the hook's `i`, run the hook in its work
-folder with the script's Python path, and turn what happened into the `result` message."""
+"""Serving one `call`: build the hook's `i`, run the hook (cm_hook_loading) and turn what happened into the
+`result` message (cm_hook_errors for failures)."""
 
-import hashlib
 import os
-import sys
-import traceback
-import types
-from contextlib import contextmanager
 
 from cm_automation import Automation
+from cm_hook_errors import ReturnLine, error_kind, error_message, failure_line, failure_result, hook_traceback
+from cm_hook_loading import hook_surroundings, load_customize
 from cm_host_access import Item, repos_folder
 from cm_host_json import json_safe, json_safe_entries
 from cm_os_info import host_os_info
 
-HOST_DIR = os.path.dirname(os.path.abspath(__file__))
-# sys.path as Python started it (less the host folder, which every call puts first again).
-_BASE_PATH = [p for p in sys.path if os.path.abspath(p or '.') != HOST_DIR]
-# Folders hooks appended to sys.path themselves: CM's sys.path keeps them for later hooks, so ours does too.
-_HOOK_ADDED_PATH = []
-# customize.py path -> ((mtime, size), module); a changed file is loaded again.
-_LOADED = {}
 _RESULT_KEYS = ('return', 'error', 'skip', 'version')
 # Keys of i that hooks index directly (CM always sets them), with a maker for an absent one.
 _INPUT_DEFAULTS = (('const', dict), ('const_state', dict), ('input', dict), ('recursion_spaces', str),
@@ -27,133 +17,6 @@ _INPUT_DEFAULTS = (('const', dict), ('const_state', dict), ('input', dict), ('re
 # CM's temporary file names, for a run_script_input that does not name them.
 _RUN_SCRIPT_DEFAULTS = (('tmp_file_run', 'tmp-run'), ('tmp_file_run_env', 'tmp-run-env.out'),
                         ('tmp_file_run_state', 'tmp-run-state.json'), ('tmp_file_state', 'tmp-state.json'))
-
-
-def load_customize(path):
-    """The customize.py as a module, executed once per version of the file (no .pyc is written next to it)."""
-    stat = os.stat(path)
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _LOADED.get(path)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    with open(path, 'rb') as f:
-        code = compile(f.read(), path, 'exec')
-    name = 'customize_' + hashlib.sha1(path.encode('utf-8')).hexdigest()[:16]
-    module = types.ModuleType(name)
-    module.__file__ = path
-    # Registered while it runs, as an import would, so dataclasses/pickle inside it find their module.
-    sys.modules[name] = module
-    try:
-        exec(code, module.__dict__)
-    except BaseException:
-        sys.modules.pop(name, None)
-        raise
-    _LOADED[path] = (stamp, module)
-    return module
-
-
-def python_path_entries(env):
-    """The folders the script's env puts on Python's path: +PYTHONPATH (a list, or a joined string) first, then
-    PYTHONPATH, as the exported env would order them."""
-    entries = []
-    for key in ('+PYTHONPATH', 'PYTHONPATH'):
-        value = env.get(key)
-        if not value:
-            continue
-        for entry in value if isinstance(value, list) else str(value).split(os.pathsep):
-            if entry and str(entry) not in entries:
-                entries.append(str(entry))
-    return entries
-
-
-@contextmanager
-def hook_surroundings(work_dir, script_dir, env):
-    """Run with cwd = work_dir and sys.path = host folder, script folder, the env's Python path, then the rest;
-    restore both afterwards (remembering folders the hook appended, as CM's sys.path would)."""
-    wanted = [HOST_DIR, script_dir] + python_path_entries(env) + _HOOK_ADDED_PATH + _BASE_PATH
-    saved_path = list(sys.path)
-    saved_cwd = os.getcwd()
-    sys.path[:] = list(dict.fromkeys(wanted))
-    before = set(sys.path)
-    try:
-        if work_dir:
-            os.chdir(work_dir)
-        yield
-    finally:
-        _HOOK_ADDED_PATH.extend(p for p in sys.path if p not in before and p not in _HOOK_ADDED_PATH)
-        sys.path[:] = saved_path
-        os.chdir(saved_cwd)
-
-
-class ReturnLine:
-    """Remembers the line the hook function returned from, so a returned error names its customize.py line."""
-
-    def __init__(self, function):
-        self._code = getattr(function, '__code__', None)
-        self.line = None
-
-    def __enter__(self):
-        self._previous = sys.gettrace()
-        sys.settrace(self._on_call)
-        return self
-
-    def __exit__(self, *exc):
-        sys.settrace(self._previous)
-        return False
-
-    def _on_call(self, frame, event, arg):
-        # Only the hook's own frame is followed, and only for its return: other calls run untraced.
-        if frame.f_code is not self._code:
-            return None
-        frame.f_trace_lines = False
-        return self._on_event
-
-    def _on_event(self, frame, event, arg):
-        if event == 'return':
-            self.line = frame.f_lineno
-        return self._on_event
-
-
-def _same_path(a, b):
-    return bool(a) and bool(b) and os.path.normcase(os.path.abspath(a)) == os.path.normcase(os.path.abspath(b))
-
-
-def failure_line(error, customize_path):
-    """The customize.py line to blame: a syntax error's own line there, else the deepest frame in that file."""
-    if isinstance(error, SyntaxError) and _same_path(error.filename, customize_path):
-        return error.lineno
-    frames = [f for f in traceback.extract_tb(error.__traceback__) if _same_path(f.filename, customize_path)]
-    return frames[-1].lineno if frames else None
-
-
-def error_kind(error):
-    if isinstance(error, SyntaxError):
-        return 'syntax'
-    if isinstance(error, ImportError):
-        return 'import'
-    return 'exception'
-
-
-def error_message(error):
-    if isinstance(error, SyntaxError):
-        return '{} ({}, line {})'.format(error.msg, error.filename, error.lineno)
-    return '{}: {}'.format(type(error).__name__, error)
-
-
-def hook_traceback(error):
-    """Python's traceback from the first frame outside the host (the host's own frames only add noise)."""
-    tb = error.__traceback__
-    while tb is not None and tb.tb_next is not None and tb.tb_frame.f_code.co_filename.startswith(HOST_DIR + os.sep):
-        tb = tb.tb_next
-    return ''.join(traceback.format_exception(type(error), error, tb))
-
-
-def failure_result(call_id, kind, message, line, trace, code=1):
-    result = {'op': 'result', 'id': call_id, 'return': code, 'error': message, 'error_kind': kind,
-              'traceback': trace}
-    if line is not None:
-        result['line'] = line
-    return result
 
 
 class HookInput:

@@ -7,7 +7,7 @@ from unittest import mock
 
 from host_support import TempFolder, detect_version_customize, in_process_automation
 
-import cm_host_hooks
+import cm_hook_loading
 
 TOOL = '''\
 #!/bin/bash
@@ -26,7 +26,7 @@ class FindArtifactTests(unittest.TestCase):
         self.folder.write('other/faketool', TOOL.format('3.0'), executable=True)
         self.other = os.path.join(self.folder.path, 'other')
         self.folder.write('script/run.sh', '"${MLC_FAKETOOL_BIN_WITH_PATH}" > tmp-ver.out\n')
-        module = cm_host_hooks.load_customize(self.folder.write(
+        module = cm_hook_loading.load_customize(self.folder.write(
             'script/customize.py', detect_version_customize('faketool', 'MLC_FAKETOOL_VERSION')))
         self.automation, self.rsi = in_process_automation(os.path.join(self.folder.path, 'script'), module=module)
         self.cwd = os.getcwd()
@@ -121,10 +121,11 @@ class AutomationApiTests(unittest.TestCase):
                                                      'restrict_paths': ['/a/']})
         self.assertEqual([os.path.join(tree, 'a', 'b')], restricted['found_paths'])
         start = os.path.join(tree, 'a', 'b')
-        self.assertEqual(start, self.automation.find_file_back({'path': start, 'file_name': 'marker.txt'})['found_path'])
         self.folder.write('tree/top.txt', '')
-        self.assertEqual(tree, self.automation.find_file_back({'path': start, 'file_name': 'top.txt'})['found_path'])
-        self.assertEqual('', self.automation.find_file_back({'path': start, 'file_name': 'none.x'})['found_path'])
+
+        def back(name):
+            return self.automation.find_file_back({'path': start, 'file_name': name})['found_path']
+        self.assertEqual((start, tree, ''), (back('marker.txt'), back('top.txt'), back('none.x')))
 
     def test_parse_version_reads_tmp_ver_out_into_the_env(self):
         self.folder.write('tmp-ver.out', 'gcc (Ubuntu 12.3.0-1ubuntu1) 12.3.0 build 7\n')

@@ -7,7 +7,7 @@ import unittest
 
 from host_support import TempFolder, detect_version_customize, in_process_automation
 
-import cm_host_hooks
+import cm_hook_loading
 from cm_native_script import convert_env_to_script, get_script_name, update_env_with_values
 
 RUN_SH = '''\
@@ -110,7 +110,7 @@ class NativeScriptTests(unittest.TestCase):
 
     def test_detect_version_using_script_checks_the_version_range(self):
         self.folder.write('script/run.sh', 'echo "tool version 2.3.4" > tmp-ver.out\n')
-        module = cm_host_hooks.load_customize(self.folder.write(
+        module = cm_hook_loading.load_customize(self.folder.write(
             'script/customize.py', detect_version_customize('tool', 'MLC_TOOL_VERSION')))
         automation, rsi = in_process_automation(self.script, module=module)
         env = {'MLC_VERSION_MIN': '2.0'}
@@ -124,7 +124,7 @@ class NativeScriptTests(unittest.TestCase):
 
     def test_run_native_script_with_detect_version_returns_the_hooks_answer(self):
         self.folder.write('script/detect.sh', 'echo "tool version 7.1" > tmp-ver.out\n')
-        module = cm_host_hooks.load_customize(self.folder.write('script/customize.py', '''
+        module = cm_hook_loading.load_customize(self.folder.write('script/customize.py', '''
             def detect_version(i):
                 return i['automation'].parse_version({'match_text': r'version\\s*([\\d.]+)', 'group_number': 1,
                                                       'env_key': 'V', 'which_env': i['env']})

@@ -1,7 +1,6 @@
 """The host process as the engine sees it: call -> result, errors, access round trips, stdout hygiene, caching."""
 
 import os
-import time
 import unittest
 
 from host_support import HostProcess, TempFolder
