@@ -1,5 +1,3 @@
-using System.Formats.Tar;
-using System.IO.Compression;
 using Automation.Cli.Tests;
 using Newtonsoft.Json.Linq;
 using Xunit;
@@ -12,8 +10,6 @@ namespace Automation.Core.Tests.Customize;
 /// </summary>
 public sealed class CustomizeApiCoverageTests
 {
-    private const string LibraryTarball = "mlperf-automations-20d3d94-script.tar.gz";
-
     [Fact]
     public void The_scanner_finds_each_way_hooks_reach_the_api_and_ignores_comments()
     {
@@ -48,25 +44,14 @@ public sealed class CustomizeApiCoverageTests
             uses.Select(u => $"{u.Kind}.{u.Name}").Order(StringComparer.Ordinal));
     }
 
-    [WithPython3Fact]
+    [WithPython3AndLibraryFact]
     public async Task Every_name_the_vendored_mlc_library_uses_is_provided()
     {
-        var tarball = Path.Combine(RepoPaths.SharedVendor, LibraryTarball);
-        Assert.True(File.Exists(tarball), $"the vendored script library is missing: {tarball} (see /work/shared/vendor/README.md)");
-        var folder = Directory.CreateTempSubdirectory("cm-api-coverage-");
-        try
-        {
-            await ExtractCustomizeFilesAsync(tarball, folder.FullName);
-            var uses = ScanFolder(folder.FullName);
+        var uses = ScanFolder(Path.Combine(VendoredLibrary.Root!, "script"));
 
-            Assert.True(uses.Files > 300, $"only {uses.Files} customize.py files were found in {tarball}");
-            Assert.Contains(new ApiUse("automation", "find_artifact"), uses.Where.Keys);
-            await AssertAllProvidedAsync(uses);
-        }
-        finally
-        {
-            folder.Delete(recursive: true);
-        }
+        Assert.True(uses.Files > 300, $"only {uses.Files} customize.py files were found in {VendoredLibrary.TarballPath}");
+        Assert.Contains(new ApiUse("automation", "find_artifact"), uses.Where.Keys);
+        await AssertAllProvidedAsync(uses);
     }
 
     [WithPython3Fact]
@@ -122,23 +107,6 @@ public sealed class CustomizeApiCoverageTests
         finally
         {
             File.Delete(namesFile);
-        }
-    }
-
-    /// <summary>Only the customize.py files of the tarball are written: the scan needs nothing else.</summary>
-    private static async Task ExtractCustomizeFilesAsync(string tarball, string folder)
-    {
-        await using var file = File.OpenRead(tarball);
-        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        using var reader = new TarReader(gzip);
-        while (await reader.GetNextEntryAsync() is { } entry)
-        {
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile)) continue;
-            if (Path.GetFileName(entry.Name) != "customize.py") continue;
-            var target = Path.GetFullPath(Path.Combine(folder, entry.Name));
-            if (!target.StartsWith(folder, StringComparison.Ordinal)) continue;
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            await entry.ExtractToFileAsync(target, overwrite: true);
         }
     }
 }

@@ -37,8 +37,20 @@ public static class Python3
 /// <summary>A fact that needs python3 (the customize host's interpreter); skipped with a message where there is none.</summary>
 public sealed class WithPython3FactAttribute : FactAttribute
 {
+    public const string NoPython = "python3 is not on PATH (nor named by CM_PYTHON_HOST/CM_PYTHON_BIN), so the customize.py host is not tested here.";
+
     public WithPython3FactAttribute()
     {
-        if (Python3.Executable is null) Skip = "python3 is not on PATH (nor named by CM_PYTHON_HOST/CM_PYTHON_BIN), so the customize.py host is not tested here.";
+        if (Python3.Executable is null) Skip = NoPython;
+    }
+}
+
+/// <summary>A fact that needs python3 and the vendored MLC library; skipped with the reason where either is missing.</summary>
+public sealed class WithPython3AndLibraryFactAttribute : FactAttribute
+{
+    public WithPython3AndLibraryFactAttribute()
+    {
+        if (Python3.Executable is null) Skip = WithPython3FactAttribute.NoPython;
+        else if (VendoredLibrary.Unavailable is { } why) Skip = why;
     }
 }
