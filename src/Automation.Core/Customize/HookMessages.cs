@@ -51,7 +51,15 @@ public static class HookMessages
             {
                 ["path"] = script.Directory,
                 ["bat_ext"] = OperatingSystem.IsWindows() ? ".bat" : ".sh",
-                ["script_name"] = "run",
+                // Empty, as CM has none at hook time: hooks choose the run script by setting it (docs/customize-host.md).
+                ["script_name"] = "",
+                ["add_deps_recursive"] = Overrides(call.Call.Adr),
+                ["run_state"] = new JObject
+                {
+                    ["script_id"] = script.Alias + "," + script.Uid,
+                    ["script_variation_tags"] = new JArray(call.Call.Node.Variations),
+                    ["version_info"] = new JArray(),
+                },
                 ["tmp_file_run_state"] = RunScriptProtocol.StateFile,
                 ["tmp_file_run_env"] = RunScriptProtocol.EnvFile,
                 ["tmp_file_ver"] = "tmp-ver.out",
@@ -71,6 +79,24 @@ public static class HookMessages
                 ["meta"] = meta.DeepClone(),
             },
         };
+    }
+
+    /// <summary>`adr` overrides as CM's dicts hold them (NAME → tags, env, versions).</summary>
+    private static JObject Overrides(IReadOnlyDictionary<string, DepOverride> adr)
+    {
+        var o = new JObject();
+        foreach (var (name, d) in adr)
+        {
+            var entry = new JObject();
+            if (d.Tags.Count > 0) entry["tags"] = string.Join(',', d.Tags);
+            if (d.Env.Count > 0) entry["env"] = EnvJson.From(d.Env);
+            if (d.Version is not null) entry["version"] = d.Version;
+            if (d.VersionMin is not null) entry["version_min"] = d.VersionMin;
+            if (d.VersionMax is not null) entry["version_max"] = d.VersionMax;
+            if (d.VersionMaxUsable is not null) entry["version_max_usable"] = d.VersionMaxUsable;
+            o[name] = entry;
+        }
+        return o;
     }
 
     /// <summary>The script's meta with its dep lists as this call merged them (variations' deps, ad/adr applied).</summary>
@@ -101,9 +127,18 @@ public static class HookMessages
             foreach (var p in state.Properties()) call.State[p.Name] = p.Value;
         }
         var meta = result["meta"] as JObject;
+        var extra = result["extra"] as JObject;
         return new HookResult(result.Value<bool?>("skip") == true, EnvJson.Text(result["version"]))
         {
             Meta = meta is not null && !JToken.DeepEquals(meta, sentMeta) ? meta : null,
+            ScriptName = result.Value<string>("script_name") is { Length: > 0 } name ? name : null,
+            ExtraCacheTags = extra?["add_extra_cache_tags"] switch
+            {
+                JArray tags => tags.Select(t => t.ToString()).ToList(),
+                JValue { Type: JTokenType.String } text => Catalog.TagQuery.Split(text.ToString()).ToList(),
+                _ => [],
+            },
+            Instead = extra?["script"] as JObject is { Count: > 0 } instead ? instead : null,
         };
     }
 
@@ -132,7 +167,7 @@ public static class HookMessages
         {
             "syntax" => $"Fix the syntax error in {where}.",
             "import" => $"Install the Python module it imports (Debian python3-* packages), or set PYTHONPATH; the script's deps may be missing a step that provides it.",
-            _ => "Check the script's inputs and its deps' results; ",
+            _ => $"The message comes from the script itself: check its inputs and env (`cm run script ... --dry-run` shows the plan), then {where}.",
         } + (call.LogPath is { } l && kind is "exception" or "import" or "syntax" ? $" The full Python traceback is in {l}." : "");
         return new CustomizeHookException($"customize.py {call.Hook}() of script '{script.Alias}' {what} (at {where})", where, script.Alias, fix.Trim());
     }

@@ -25,7 +25,7 @@ public sealed class CacheStoreSteps(CacheStore store) : IStepCache
             {
                 ScriptUid = node.Script.Uid,
                 ScriptAlias = node.Script.Alias,
-                Tags = node.Script.Tags.Concat(node.ExtraCacheTags).Distinct(StringComparer.Ordinal).ToList(),
+                Tags = node.Script.Tags.Concat(node.ExtraCacheTags).Concat(outcome.ExtraCacheTags).Distinct(StringComparer.Ordinal).ToList(),
                 Variations = node.Variations,
                 Version = outcome.Version,
                 Env = outcome.NewEnv,

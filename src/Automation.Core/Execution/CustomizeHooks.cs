@@ -28,6 +28,12 @@ public sealed record HookResult(bool Skip = false, string? Version = null)
 
     /// <summary>The meta as the hook left it (e.g. `automation.update_deps` on its prehook_deps); null when unchanged.</summary>
     public JObject? Meta { get; init; }
+    /// <summary>The run script the hook chose (`run_script_input['script_name']`, e.g. `install`); null for CM's default.</summary>
+    public string? ScriptName { get; init; }
+    /// <summary>`add_extra_cache_tags`: tags the hook adds to the call's cache entry.</summary>
+    public IReadOnlyList<string> ExtraCacheTags { get; init; } = [];
+    /// <summary>With `skip`: the script to run instead (CM's `'script': {'tags': ...}`), as the hook wrote it.</summary>
+    public JObject? Instead { get; init; }
 }
 
 /// <summary>Runs the Python hooks of CM/MLC scripts (customize.py) at their points of the run order.</summary>

@@ -24,7 +24,7 @@ public sealed record RunResult(StepRecord Root, IReadOnlyList<StepRecord> Steps,
 /// Runs a request in CM's order, deciding each dep when it is reached with the env as it is then:
 /// variations/env/inputs → cache lookup (a hit runs only `dynamic` deps and loads the stored env) → customize.py
 /// predeps → deps → preprocess (or our declarative detection) → prehook_deps → built-in action / run script →
-/// posthook_deps → postprocess, detect_version → post_deps → new_env_keys/new_state_keys filter → cache save.
+/// posthook_deps → postprocess → post_deps → new_env_keys/new_state_keys filter → cache save.
 /// Every effect goes through its seams, so the order is tested in memory.
 /// </summary>
 public sealed class Executor(
@@ -54,8 +54,15 @@ public sealed class Executor(
         public List<PlanNode> Nodes { get; } = [];
     }
 
-    /// <summary>A skip asked for by preprocess: unwinds the build so that no cache entry is committed.</summary>
-    private sealed class SkippedByHook() : Exception("skipped by customize.py preprocess");
+    /// <summary>
+    /// A skip asked for by preprocess: unwinds the build so that no cache entry is committed; with a script to run
+    /// instead (CM's `'script': {...}`), that script's result becomes the call's.
+    /// </summary>
+    private sealed class SkippedByHook(JObject? instead, IReadOnlyDictionary<string, string> env) : Exception("skipped by customize.py preprocess")
+    {
+        public JObject? Instead { get; } = instead;
+        public IReadOnlyDictionary<string, string> Env { get; } = env;
+    }
 
     private async Task<Step> CallAsync(CallRequest request, RunState run, CancellationToken ct)
     {
@@ -127,6 +134,12 @@ public sealed class Executor(
             var outcome = await BuildAsync(prepared, workDir, run, edges, ct);
             return Finish(node, outcome, started, fromCache: false, workDir, edges);
         }
+        catch (SkippedByHook skip) when (skip.Instead is { } instead)
+        {
+            var other = await NestedCallAsync(instead, prepared, skip.Env, run, ct);
+            edges.Add(new PlanEdge(DepPhase.Deps, new DepSpec { Tags = [.. other.Node.Script.Tags] }, other.Node));
+            return Finish(node, other.Record.Outcome, started, fromCache: false, null, edges);
+        }
         catch (SkippedByHook)
         {
             return Finish(node, new StepOutcome(ScriptMeta.Empty, new JObject()) { Skipped = true }, started, fromCache: false, null, edges);
@@ -165,6 +178,8 @@ public sealed class Executor(
         SetEngineKeys(env, prepared, workDir, run);
         var scriptHooks = CustomizeScript.Hooks(fileSystem, script);
         string? version = node.PlannedVersion;
+        string? scriptName = null;
+        var extraTags = new List<string>();
 
         await HookAsync("predeps");
         await RunDepsAsync(prepared, DepPhase.Deps, env, state, run, edges, ct);
@@ -172,7 +187,7 @@ public sealed class Executor(
         if (scriptHooks.Contains("preprocess"))
         {
             var result = await RunHookAsync("preprocess");
-            if (result.Skip) throw new SkippedByHook();
+            if (result.Skip) throw new SkippedByHook(result.Instead, env);
         }
 
         JObject? evidence = null;
@@ -201,7 +216,7 @@ public sealed class Executor(
             evidence = result.Evidence ?? evidence;
             validate.AddRange(result.PathsToValidate);
         }
-        if (runner.FindRunScript(script, env) is { } runScript)
+        if (runner.FindRunScript(script, env, scriptName) is { } runScript)
         {
             var produced = await RunScriptKeepingFailedLogAsync(node, runScript, env, state, workDir, run, ct);
             EnvRules.MergeInto(env, produced, host.PathListSeparator);
@@ -209,7 +224,6 @@ public sealed class Executor(
         }
         await RunDepsAsync(prepared, DepPhase.Posthook, env, state, run, edges, ct);
         await HookAsync("postprocess");
-        await HookAsync("detect_version");
         await RunDepsAsync(prepared, DepPhase.Post, env, state, run, edges, ct);
 
         if (version is null && env.TryGetValue(EngineKeys.For(script).Version, out var v) && node.PlannedVersion is null) version = v;
@@ -217,7 +231,11 @@ public sealed class Executor(
         var exportedState = new JObject(state.Properties().Where(p => EnvRules.MatchesAny(p.Name, prepared.NewStateKeys)));
         foreach (var key in script.ValidateEnvPaths)
             if (exported.TryGetValue(key, out var p) && p.Length > 0) validate.Add(p);
-        return new StepOutcome(exported, exportedState, version, evidence, validate.Distinct().ToList()) { DepKeys = CachedDepKeys(edges) };
+        return new StepOutcome(exported, exportedState, version, evidence, validate.Distinct().ToList())
+        {
+            DepKeys = CachedDepKeys(edges),
+            ExtraCacheTags = extraTags.Distinct(StringComparer.Ordinal).ToList(),
+        };
 
         async Task HookAsync(string hook)
         {
@@ -234,6 +252,8 @@ public sealed class Executor(
                 Access = (request, token) => AccessAsync(request, prepared, env, run, token),
             }, ct);
             version = result.Version ?? version;
+            scriptName = result.ScriptName ?? scriptName;
+            extraTags.AddRange(result.ExtraCacheTags);
             if (result.Meta is { } meta) prepared = WithDepsFrom(prepared, meta);
             return result;
         }
@@ -270,26 +290,7 @@ public sealed class Executor(
             })));
         if (action != "run") return Unsupported(action, automation);
 
-        var script = decider.Selector.Select(query, $"customize.py of '{caller.Script.Alias}'");
-        var env = request["env"] is JObject given
-            ? given.Properties().Select(p => (p.Name, Value: EnvJson.Value(p.Name, p.Value))).Where(p => p.Value is not null).ToDictionary(p => p.Name, p => p.Value!, StringComparer.Ordinal)
-            : EnvRules.ForDep(callerEnv, [], ScriptMeta.Empty, EnvRules.LocalKeys(caller.Script.EnvPrefix));
-        var inputs = request.Properties()
-            .Where(p => p.Value is JValue { Type: not JTokenType.Null } && (script.InputMapping.ContainsKey(p.Name) || EngineInputs.EnvKey(p.Name, script.EnvPrefix) is not null))
-            .ToDictionary(p => p.Name, p => EnvJson.Value(p.Name, p.Value) ?? "", StringComparer.Ordinal);
-        var step = await CallAsync(new CallRequest
-        {
-            Script = script,
-            Variations = query.Variations,
-            ExcludedVariations = query.ExcludedVariations,
-            Env = env,
-            Inputs = inputs,
-            EnvOverrides = run.EnvOverrides,
-            Version = new Versioning.VersionConstraint(request.Value<string>("version"), request.Value<string>("version_min"), request.Value<string>("version_max"),
-                request.Value<string>("version_max_usable"), $"customize.py of '{caller.Script.Alias}'"),
-            Adr = caller.Adr,
-            ScriptTags = query.Required,
-        }, run, ct);
+        var step = await NestedCallAsync(request, caller, callerEnv, run, ct);
         var after = new Dictionary<string, string>(step.Node.Env, StringComparer.Ordinal);
         EnvRules.MergeInto(after, step.Record.Outcome.NewEnv, host.PathListSeparator);
         var result = Ok(null);
@@ -304,6 +305,33 @@ public sealed class Executor(
         static JObject Ok(JArray? list) => list is null ? new JObject { ["return"] = 0 } : new JObject { ["return"] = 0, ["list"] = list };
         static JObject Unsupported(string action, string automation) =>
             new() { ["return"] = 1, ["error"] = $"access action '{action}' on automation '{automation}' is not supported by this engine (docs/customize-host.md)" };
+    }
+
+    /// <summary>A run asked for by a hook (`access` with action run, or preprocess's script to run instead).</summary>
+    private async Task<Step> NestedCallAsync(JObject request, PreparedCall caller, IReadOnlyDictionary<string, string> callerEnv, RunState run, CancellationToken ct)
+    {
+        var tags = request["tags"] is JArray list ? list.Select(t => t.ToString()).ToList() : TagQuery.Split(request.Value<string>("tags") ?? "").ToList();
+        var query = TagQuery.FromTags(tags);
+        var script = decider.Selector.Select(query, $"customize.py of '{caller.Script.Alias}'");
+        var env = request["env"] is JObject given
+            ? given.Properties().Select(p => (p.Name, Value: EnvJson.Value(p.Name, p.Value))).Where(p => p.Value is not null).ToDictionary(p => p.Name, p => p.Value!, StringComparer.Ordinal)
+            : EnvRules.ForDep(callerEnv, [], ScriptMeta.Empty, EnvRules.LocalKeys(caller.Script.EnvPrefix));
+        var inputs = request.Properties()
+            .Where(p => p.Value is JValue { Type: not JTokenType.Null } && (script.InputMapping.ContainsKey(p.Name) || EngineInputs.EnvKey(p.Name, script.EnvPrefix) is not null))
+            .ToDictionary(p => p.Name, p => EnvJson.Value(p.Name, p.Value) ?? "", StringComparer.Ordinal);
+        return await CallAsync(new CallRequest
+        {
+            Script = script,
+            Variations = query.Variations,
+            ExcludedVariations = query.ExcludedVariations,
+            Env = env,
+            Inputs = inputs,
+            EnvOverrides = run.EnvOverrides,
+            Version = new Versioning.VersionConstraint(request.Value<string>("version"), request.Value<string>("version_min"), request.Value<string>("version_max"),
+                request.Value<string>("version_max_usable"), $"customize.py of '{caller.Script.Alias}'"),
+            Adr = caller.Adr,
+            ScriptTags = query.Required,
+        }, run, ct);
     }
 
     /// <summary>

@@ -13,6 +13,8 @@ public sealed record StepOutcome(
     public IReadOnlyList<string> PathsToValidate => ValidatePaths ?? [];
     /// <summary>Keys of the nearest cached entries this step was built on (recorded in its own entry).</summary>
     public IReadOnlyList<string> DepKeys { get; init; } = [];
+    /// <summary>Tags a hook added to the entry (`add_extra_cache_tags`).</summary>
+    public IReadOnlyList<string> ExtraCacheTags { get; init; } = [];
     /// <summary>customize.py's preprocess said `skip`: nothing ran, nothing is exported or cached.</summary>
     public bool Skipped { get; init; }
 }

@@ -15,7 +15,8 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
     /// (ours), else CM's choice among `NAME-<flavor>-<version>-<arch>.sh` ... `NAME.sh` by the detected OS in the env
     /// (NAME is the meta's `script_name`, default `run`), or `NAME.bat` on Windows.
     /// </summary>
-    public string? FindRunScript(ScriptMeta script, IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="chosenName">The name a customize.py hook chose (`run_script_input['script_name']`), instead of the meta's.</param>
+    public string? FindRunScript(ScriptMeta script, IReadOnlyDictionary<string, string>? env = null, string? chosenName = null)
     {
         var declared = script.Raw.Value<string>("run_script");
         if (declared is not null)
@@ -25,7 +26,7 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
                 $"the meta names run script '{declared}', but {path} does not exist", script.MetaFile, script.Alias,
                 $"Create {declared} in {script.Directory} or remove 'run_script' from the meta.");
         }
-        var name = script.Raw.Value<string>("script_name") is { Length: > 0 } n ? n.Trim() : "run";
+        var name = chosenName ?? (script.Raw.Value<string>("script_name") is { Length: > 0 } n ? n.Trim() : "run");
         if (!host.IsWindows && ForThisOs(script, name, env ?? Meta.ScriptMeta.Empty) is { } chosen) return chosen;
         var mine = Path.Combine(script.Directory, name + (host.IsWindows ? ".bat" : ".sh"));
         if (fileSystem.FileExists(mine)) return mine;

@@ -8,8 +8,11 @@ public static partial class CustomizeScript
 {
     public const string FileName = "customize.py";
 
-    /// <summary>The hooks in run order: predeps, preprocess, postprocess, detect_version.</summary>
-    public static readonly string[] HookOrder = ["predeps", "preprocess", "postprocess", "detect_version"];
+    /// <summary>
+    /// The hooks the engine calls, in run order. CM calls `detect_version` only from its helpers (find_artifact,
+    /// detect_version_using_script) inside these hooks, never as a step of its own.
+    /// </summary>
+    public static readonly string[] HookOrder = ["predeps", "preprocess", "postprocess"];
 
     public static IReadOnlyList<string> Hooks(IFileSystem fileSystem, ScriptMeta script)
     {

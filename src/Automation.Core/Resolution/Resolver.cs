@@ -122,7 +122,7 @@ public sealed class Resolver
                 unsure.AddRange(prepared.NewEnvKeys);
             }
             Phase(DepPhase.Posthook);
-            if (hooks.Contains("postprocess") || hooks.Contains("detect_version")) unsure.AddRange(customizeKeys);
+            if (hooks.Contains("postprocess")) unsure.AddRange(customizeKeys);
             Phase(DepPhase.Post);
             Phase(DepPhase.Install);
             stack.RemoveAt(stack.Count - 1);

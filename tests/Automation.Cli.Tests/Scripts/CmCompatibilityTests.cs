@@ -39,17 +39,15 @@ public sealed class CmCompatibilityTests() : ScriptTestBase(CmFormat)
     }
 
     [Fact]
-    public async Task A_script_with_customize_py_loads_but_running_it_names_what_is_not_supported()
+    public async Task A_script_with_customize_py_runs_its_preprocess_before_its_run_script()
     {
         var meta = Cm.Catalog.FindByAliasOrUid("cm-customize-demo")!;
 
-        var e = await Assert.ThrowsAsync<AutomationException>(() => Cm.RunAsync("get,customize-demo"));
+        var run = await Cm.RunAsync("get,customize-demo");
 
         Assert.True(meta.HasCustomizePy);
-        Assert.Contains("customize.py", e.Message);
-        Assert.Contains("does not run", e.Message);
-        Assert.Contains("cm-customize-demo", e.Message);
-        Assert.False(File.Exists(Path.Combine(Cm.CacheDir, "CM_CUSTOMIZE_DEMO_RAN")));
+        Assert.Equal("from-python", run.Root.Outcome.NewEnv["CM_CUSTOMIZE_DEMO_VALUE"]);
+        Assert.Equal("yes", run.Root.Outcome.NewEnv["CM_CUSTOMIZE_DEMO_RAN"]);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class ScriptHarness : IDisposable
             new StepRunner(CliWrapProcessRunner.Instance, host, PhysicalFileSystem.Instance),
             BuiltinActions.Registry(),
             new Detector(PhysicalFileSystem.Instance, host, CliWrapProcessRunner.Instance),
-            NoCustomizeHooks.Instance, PhysicalFileSystem.Instance, ProcessStepFolders.Instance,
+            hooks, PhysicalFileSystem.Instance, ProcessStepFolders.Instance,
             SystemClock.Instance, host);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
         return await executor.RunAsync(resolver.RootCall(Request(tags, env, inputs, version)),
@@ -80,8 +80,13 @@ public sealed class ScriptHarness : IDisposable
         throw new InvalidOperationException("Automation.sln not found above the test assembly.");
     }
 
+    private Automation.Core.Customize.PythonHookHost? pythonHost;
+    private Automation.Core.Customize.PythonHookHost hooks => pythonHost ??= new(Path.Combine(Root, ".customize-host"),
+        Environment.GetEnvironmentVariable("CM_PYTHON_HOST") is { Length: > 0 } python ? python : "python3");
+
     public void Dispose()
     {
+        pythonHost?.Dispose();
         try { Directory.Delete(Root, recursive: true); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
