@@ -1,9 +1,10 @@
+using Automation.Core.Env;
 using Automation.Core.Execution;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Cli.Rendering;
 
-/// <summary>The `-j` document, shaped like CM's: return, env, new_env, state, new_state, version, deps.</summary>
+/// <summary>The `-j` document, shaped like CM's: return, env, new_env (`+KEY` values as lists), state, new_state, version, deps.</summary>
 public static class JsonOutput
 {
     public static JObject FromRun(RunResult result)
@@ -16,8 +17,8 @@ public static class JsonOutput
             ["variations"] = new JArray(root.Variations),
             ["version"] = root.Outcome.Version,
             ["cached"] = root.FromCache,
-            ["new_env"] = Map(root.Outcome.NewEnv),
-            ["env"] = Map(result.Env),
+            ["new_env"] = EnvJson.From(root.Outcome.NewEnv),
+            ["env"] = EnvJson.From(result.Env),
             ["new_state"] = root.Outcome.NewState,
             ["steps"] = new JArray(result.Steps.Select(s => new JObject
             {
