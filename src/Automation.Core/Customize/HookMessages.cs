@@ -168,7 +168,7 @@ public static class HookMessages
             "syntax" => $"Fix the syntax error in {where}.",
             "import" => $"Install the Python module it imports (Debian python3-* packages), or set PYTHONPATH; the script's deps may be missing a step that provides it.",
             _ => $"The message comes from the script itself: check its inputs and env (`cm run script ... --dry-run` shows the plan), then {where}.",
-        } + (call.LogPath is { } l && kind is "exception" or "import" or "syntax" ? $" The full Python traceback is in {l}." : "");
+        } + ((call.KeptLogPath ?? call.LogPath) is { } l && kind is "exception" or "import" or "syntax" ? $" The full Python traceback is in {l}." : "");
         return new CustomizeHookException($"customize.py {call.Hook}() of script '{script.Alias}' {what} (at {where})", where, script.Alias, fix.Trim());
     }
 }

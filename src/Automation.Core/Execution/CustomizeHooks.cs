@@ -12,8 +12,10 @@ namespace Automation.Core.Execution;
 /// </summary>
 public sealed record HookCall(string Hook, PreparedCall Call, Dictionary<string, string> Env, JObject State, string WorkDir)
 {
-    /// <summary>The step's log, where a failing hook's Python traceback is written.</summary>
+    /// <summary>The step's log, where the hook's output and a failing hook's Python traceback are written.</summary>
     public string? LogPath { get; init; }
+    /// <summary>Where the step's log is kept if the step fails (an error message names this one).</summary>
+    public string? KeptLogPath { get; init; }
     public bool Quiet { get; init; }
     /// <summary>The tags the call was asked for (CM's script_tags) besides its variations.</summary>
     public IReadOnlyList<string> ScriptTags { get; init; } = [];

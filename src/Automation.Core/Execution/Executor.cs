@@ -127,11 +127,11 @@ public sealed class Executor(
                     await RunDynamicDepsAsync(prepared, hit.Outcome, run, edges, ct);
                     return Finish(node, hit.Outcome, started, fromCache: true, hit.EntryDir, edges);
                 }
-                var built = await cache.GetOrBuildAsync(node, (dir, token) => BuildAsync(prepared, dir, run, edges, token), ct);
+                var built = await cache.GetOrBuildAsync(node, (dir, token) => BuildKeepingLogAsync(prepared, dir, run, edges, token), ct);
                 return Finish(node, built.Outcome, started, fromCache: !built.WasBuilt, built.EntryDir, edges);
             }
             var workDir = folders.ForStep(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
-            var outcome = await BuildAsync(prepared, workDir, run, edges, ct);
+            var outcome = await BuildKeepingLogAsync(prepared, workDir, run, edges, ct);
             return Finish(node, outcome, started, fromCache: false, workDir, edges);
         }
         catch (SkippedByHook skip) when (skip.Instead is { } instead)
@@ -165,7 +165,27 @@ public sealed class Executor(
             await RunDepsAsync(prepared, phase, env, state, run, edges, ct, onlyDynamic: true);
     }
 
-    private async Task<StepOutcome> BuildAsync(PreparedCall call, string workDir, RunState run, List<PlanEdge> edges, CancellationToken ct)
+    /// <summary>
+    /// Builds, and when the build fails keeps its log where the error message says (a cached build's folder is removed
+    /// on failure, so the log would go with it).
+    /// </summary>
+    private async Task<StepOutcome> BuildKeepingLogAsync(PreparedCall call, string workDir, RunState run, List<PlanEdge> edges, CancellationToken ct)
+    {
+        var log = Path.Combine(workDir, StepRunner.LogName);
+        var kept = folders.FailedLogPath(run.Options.WorkRoot, $"{call.Script.Alias}-{call.Node.Id[..8]}", clock.UtcNow);
+        try
+        {
+            return await BuildAsync(call, workDir, run, edges, kept, ct);
+        }
+        catch (AutomationException e) when (fileSystem.FileExists(log))
+        {
+            folders.KeepFailedLog(log, kept);
+            if (e is ScriptFailedException failed) throw failed.WithLogPath(kept);
+            throw;
+        }
+    }
+
+    private async Task<StepOutcome> BuildAsync(PreparedCall call, string workDir, RunState run, List<PlanEdge> edges, string keptLog, CancellationToken ct)
     {
         // customize.py may change the deps still to come (automation.update_deps on meta['prehook_deps']).
         var prepared = call;
@@ -218,7 +238,7 @@ public sealed class Executor(
         }
         if (runner.FindRunScript(script, env, scriptName) is { } runScript)
         {
-            var produced = await RunScriptKeepingFailedLogAsync(node, runScript, env, state, workDir, run, ct);
+            var produced = await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct, state);
             EnvRules.MergeInto(env, produced, host.PathListSeparator);
             state.Merge(runner.ReadState(workDir, script.Alias));
         }
@@ -247,6 +267,7 @@ public sealed class Executor(
             var result = await hooks.RunAsync(new HookCall(hook, prepared, env, state, workDir)
             {
                 LogPath = Path.Combine(workDir, StepRunner.LogName),
+                KeptLogPath = keptLog,
                 Quiet = run.Options.Quiet,
                 ScriptTags = prepared.Request?.ScriptTags ?? [],
                 Access = (request, token) => AccessAsync(request, prepared, env, run, token),
@@ -356,19 +377,6 @@ public sealed class Executor(
     /// <summary>The nearest cached entries below: a non-cached dep passes its own cached deps through.</summary>
     private static List<string> CachedDepKeys(IEnumerable<PlanEdge> edges) =>
         edges.Where(e => !e.Skipped).SelectMany(e => e.Node.IsCached ? [e.Node.Key] : CachedDepKeys(e.Node.Deps)).Distinct(StringComparer.Ordinal).ToList();
-
-    /// <summary>A failed cached build's folder is removed, so its log is copied out first for the user to read.</summary>
-    private async Task<Dictionary<string, string>> RunScriptKeepingFailedLogAsync(PlanNode node, string runScript, Dictionary<string, string> env, JObject state, string workDir, RunState run, CancellationToken ct)
-    {
-        try
-        {
-            return await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct, state);
-        }
-        catch (ScriptFailedException e) when (fileSystem.FileExists(e.LogPath))
-        {
-            throw e.WithLogPath(folders.KeepFailedLog(run.Options.WorkRoot, e.LogPath, $"{node.Script.Alias}-{node.Id[..8]}", clock.UtcNow));
-        }
-    }
 
     /// <summary>Detects the tool; when nothing fits and the script has install_deps, installs it and detects again.</summary>
     private async Task<DetectionResult> DetectAsync(PreparedCall prepared, JObject detectJson, Dictionary<string, string> env, JObject state, RunState run, List<PlanEdge> edges, CancellationToken ct)

@@ -7,8 +7,10 @@ public interface IStepFolders
 {
     /// <summary>An empty folder (created) for one uncached step of this process.</summary>
     string ForStep(string workRoot, string stepName);
-    /// <summary>Copies a failed build's log out of its folder (which is removed) and returns the copy's path.</summary>
-    string KeepFailedLog(string workRoot, string logPath, string stepName, DateTimeOffset now);
+    /// <summary>Where a failed step's log is kept (decided before the step runs, so its error message can name it).</summary>
+    string FailedLogPath(string workRoot, string stepName, DateTimeOffset now);
+    /// <summary>Copies a failed build's log out of its folder (a cached build's folder is removed) to <paramref name="keptPath"/>.</summary>
+    void KeepFailedLog(string logPath, string keptPath);
 }
 
 /// <summary>The real folders: <see cref="WorkFolders"/> under the work root, failed logs in its failed/ folder.</summary>
@@ -23,12 +25,13 @@ public sealed class ProcessStepFolders : IStepFolders
         return dir;
     }
 
-    public string KeepFailedLog(string workRoot, string logPath, string stepName, DateTimeOffset now)
+    public string FailedLogPath(string workRoot, string stepName, DateTimeOffset now) =>
+        Path.Combine(workRoot, "failed", $"{stepName}-{now:yyyyMMdd-HHmmss}.log");
+
+    public void KeepFailedLog(string logPath, string keptPath)
     {
-        var kept = Path.Combine(workRoot, "failed", $"{stepName}-{now:yyyyMMdd-HHmmss}.log");
-        Directory.CreateDirectory(Path.GetDirectoryName(kept)!);
-        File.Copy(logPath, kept, overwrite: true);
-        return kept;
+        Directory.CreateDirectory(Path.GetDirectoryName(keptPath)!);
+        File.Copy(logPath, keptPath, overwrite: true);
     }
 }
 

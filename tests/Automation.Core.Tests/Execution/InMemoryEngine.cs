@@ -129,12 +129,12 @@ public sealed class InMemoryEngine
             return dir;
         }
 
-        public string KeepFailedLog(string workRoot, string logPath, string stepName, DateTimeOffset now)
+        public string FailedLogPath(string workRoot, string stepName, DateTimeOffset now) => Path.Combine(workRoot, "failed", stepName + ".log");
+
+        public void KeepFailedLog(string logPath, string keptPath)
         {
-            var kept = Path.Combine(workRoot, "failed", stepName + ".log");
-            files.CreateDirectory(Path.GetDirectoryName(kept)!);
-            files.CopyFile(logPath, kept, overwrite: true);
-            return kept;
+            files.CreateDirectory(Path.GetDirectoryName(keptPath)!);
+            files.CopyFile(logPath, keptPath, overwrite: true);
         }
     }
 

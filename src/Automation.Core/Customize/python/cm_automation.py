@@ -99,7 +99,9 @@ class Automation:
         """Read a version from i['file_name'] (tmp-ver.out) with regex group i['group_number'] (optionally joined
         with group_number_extra) into which_env[env_key] and <P>DETECTED_VERSION."""
         file_name = i.get('file_name', '') or self.tmp_file_ver
-        group_number = i['group_number']
+        # CM keeps a meta's numbers as ints in env; the engine passes env as strings, so a group number read from env
+        # ('MLC_TMP_VERSION_DETECT_GROUP_NUMBER') arrives as "1".
+        group_number = int(i['group_number'])
         r = load_txt(file_name=file_name, check_if_exists=True, split=True, match_text=i['match_text'],
                      fail_if_no_match='version was not detected')
         if r['return'] > 0:
@@ -111,7 +113,7 @@ class Automation:
             return {'return': 1, 'error': 'Invalid version detection group number. Version was not detected. '
                     'Last index of match = {}. Given group number = {}'.format(match.lastindex, group_number)}
         version = match.group(group_number)
-        extra = i.get('group_number_extra')
+        extra = int(i['group_number_extra']) if str(i.get('group_number_extra') or '').strip() else None
         if extra and match.lastindex >= extra:
             version += '{}{}'.format(i.get('group_join_string', '-'), match.group(extra))
         which_env = i['which_env']
