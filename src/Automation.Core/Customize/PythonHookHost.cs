@@ -91,6 +91,8 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
         // Library folders stay as they are: no __pycache__ written into them (it would change their content hashes).
         info.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         info.Environment["PYTHONIOENCODING"] = "utf-8";
+        // The host puts this back as PATH: wrappers such as pyenv's shim put their own folders first.
+        info.Environment["CM_CUSTOMIZE_HOST_PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "";
         try
         {
             child = Process.Start(info) ?? throw new Win32Exception();

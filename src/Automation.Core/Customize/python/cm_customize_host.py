@@ -42,8 +42,17 @@ def configure_logging():
     logger.propagate = False
 
 
+def restore_engine_path():
+    """PATH as the engine has it: a wrapper that started this interpreter (pyenv's shim, conda) may have put its own
+    folders first, and hooks look tools up on PATH (find_artifact), as CM does in its own process."""
+    engine_path = os.environ.pop('CM_CUSTOMIZE_HOST_PATH', None)
+    if engine_path is not None:
+        os.environ['PATH'] = engine_path
+
+
 def main():
     sys.dont_write_bytecode = True
+    restore_engine_path()
     protocol_in, protocol_out = claim_stdio()
     configure_logging()
     channel = Channel(protocol_in, protocol_out, run_call)

@@ -1,0 +1,30 @@
+using Xunit;
+using Xunit.Abstractions;
+
+namespace Automation.Cli.Tests.Library;
+
+/// <summary>
+/// Scripts of the real MLC library run unchanged by our cm (customize.py through the Python host) give the same
+/// new_env as MLCFlow 1.3.6 running the same library folder on the same machine: every key of MLCFlow's new_env, with
+/// the same value (values pointing into either tool's cache only need the key).
+/// </summary>
+public sealed class LibraryOracleTests(MlcFlowOracle oracle, ITestOutputHelper output) : IClassFixture<MlcFlowOracle>
+{
+    [WithMlcFlowTheory]
+    [InlineData("detect,os")]
+    [InlineData("detect,cpu")]
+    [InlineData("get,python3")]
+    [InlineData("get,cmake")]
+    [InlineData("get,gcc")]
+    [InlineData("get,compiler")]
+    [InlineData("get,sys-utils-min")]
+    [InlineData("get,generic-sys-util,_cmake")]
+    public void NewEnvEqualsMlcFlows(string tags)
+    {
+        var theirs = oracle.Mlc(tags);
+        var ours = oracle.Cm(tags);
+        var differences = oracle.Differences(theirs, ours);
+        output.WriteLine($"{tags}: MLCFlow new_env has {((Newtonsoft.Json.Linq.JObject)theirs["new_env"]!).Count} keys, {differences.Count} differ");
+        Assert.True(differences.Count == 0, $"{tags}: new_env differs from MLCFlow's:\n  {string.Join("\n  ", differences)}");
+    }
+}
