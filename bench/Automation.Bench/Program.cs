@@ -14,7 +14,8 @@ namespace Automation.Bench;
 /// Engine benchmarks (issue 3): start-up and cached runs of the published cm, plan time for a 200-script graph,
 /// cache lookup at 10,000 vs 10 entries, and (issue 14) `cm find script --tags=get` with the MLC script library
 /// registered beside ours. Every figure is printed beside a baseline measured in the same run.
-/// Usage: dotnet run -c Release --project bench/Automation.Bench -- [path/to/cm] [--runs N]
+/// registered beside ours, and (issue 15) customize.py runs of the real library against MLCFlow's (--no-mlcflow skips them).
+/// Usage: dotnet run -c Release --project bench/Automation.Bench -- [path/to/cm] [--runs N] [--no-mlcflow]
 /// </summary>
 public static class Program
 {
@@ -62,6 +63,13 @@ public static class Program
         {
             rows.Add(("find --tags=get, ours only", find.Ours, "ms", "cm --help start-up", help, ""));
             rows.Add(($"find --tags=get, MLC library ({find.Scripts}) + ours", find.WithLibrary, "ms", "find, ours only", find.Ours, "< 50 ms"));
+        }
+
+        if (!args.Contains("--no-mlcflow") && CustomizeBench.Measure(cm, repo, temp.Path, runs) is { } hooks)
+        {
+            rows.Add(("cached get,python3, MLC library + ours", hooks.CmCachedPython, "ms", "MLCFlow cached, same library", hooks.MlcCachedPython, "≤ 20 ms, ÷ base ≤ 0.01"));
+            rows.Add(("uncached detect,os (customize.py+run)", hooks.CmUncachedDetectOs, "ms", "MLCFlow uncached, same", hooks.MlcUncachedDetectOs, "÷ base ≤ 0.2"));
+            rows.Add(("20 customize.py steps, one run", hooks.CmTwentySteps, "ms", "1 customize.py step", hooks.CmOneStep, "Python started once"));
         }
 
         Console.WriteLine($"Engine benchmark, median of {runs} runs, {Environment.ProcessorCount} cores, cm = {cm}");
