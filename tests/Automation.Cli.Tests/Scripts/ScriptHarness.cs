@@ -53,7 +53,8 @@ public sealed class ScriptHarness : IDisposable
     public Plan Resolve(string tags, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, string>? inputs = null, VersionConstraint? version = null) =>
         new Resolver(_catalog).Resolve(Request(tags, env, inputs, version));
 
-    public async Task<RunResult> RunAsync(string tags, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, string>? inputs = null, VersionConstraint? version = null)
+    public async Task<RunResult> RunAsync(string tags, IReadOnlyDictionary<string, string>? env = null, IReadOnlyDictionary<string, string>? inputs = null, VersionConstraint? version = null,
+        TimeSpan? timeLimit = null)
     {
         var host = ProcessHostEnvironment.Instance;
         var resolver = new Resolver(_catalog);
@@ -65,7 +66,7 @@ public sealed class ScriptHarness : IDisposable
             new Detector(PhysicalFileSystem.Instance, host, CliWrapProcessRunner.Instance),
             hooks, PhysicalFileSystem.Instance, ProcessStepFolders.Instance,
             SystemClock.Instance, host);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+        using var timeout = new CancellationTokenSource(timeLimit ?? TimeSpan.FromSeconds(120));
         return await executor.RunAsync(resolver.RootCall(Request(tags, env, inputs, version)),
             new ExecutionOptions(Path.Combine(CacheDir, ".work"), Quiet: true, UserDir, null, Warnings.Add), timeout.Token);
     }
@@ -81,8 +82,13 @@ public sealed class ScriptHarness : IDisposable
     }
 
     private Automation.Core.Customize.PythonHookHost? pythonHost;
-    private Automation.Core.Customize.PythonHookHost hooks => pythonHost ??= new(Path.Combine(Root, ".customize-host"),
-        Environment.GetEnvironmentVariable("CM_PYTHON_HOST") is { Length: > 0 } python ? python : "python3");
+    private Automation.Core.Customize.PythonHookHost hooks => pythonHost ??= new(Path.Combine(Root, ".customize-host"), Python);
+
+    /// <summary>The interpreter of the customize.py host (set before the first run to test a missing one).</summary>
+    public string Python { get; set; } = Environment.GetEnvironmentVariable("CM_PYTHON_HOST") is { Length: > 0 } python ? python : "python3";
+
+    /// <summary>How many Python children the harness's runs started so far.</summary>
+    public int PythonStarts => pythonHost?.Starts ?? 0;
 
     public void Dispose()
     {
