@@ -11,10 +11,10 @@ using Automation.Core.World;
 namespace Automation.Bench;
 
 /// <summary>
-/// Engine benchmarks (issue 3): start-up and cached runs of the published cm, plan time for a 200-script graph,
-/// cache lookup at 10,000 vs 10 entries, and (issue 14) `cm find script --tags=get` with the MLC script library
-/// registered beside ours. Every figure is printed beside a baseline measured in the same run.
-/// registered beside ours, and (issue 15) customize.py runs of the real library against MLCFlow's (--no-mlcflow skips them).
+/// Engine benchmarks (issue 3): start-up and cached runs of the published cm, what the ./cm wrapper adds to a call,
+/// plan time for a 200-script graph, cache lookup at 10,000 vs 10 entries; (issue 14) `cm find script --tags=get` with
+/// the MLC script library registered beside ours; (issue 15) customize.py runs of the real library against MLCFlow's
+/// (--no-mlcflow skips them). Every figure is printed beside a baseline measured in the same run.
 /// Usage: dotnet run -c Release --project bench/Automation.Bench -- [path/to/cm] [--runs N] [--no-mlcflow]
 /// </summary>
 public static class Program
@@ -36,6 +36,16 @@ public static class Program
         var pythonMs = Median(runs, () => Time(File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3", ["-c", "pass"], repo));
         var help = Median(runs, () => Time(cm, ["--help"], repo));
         rows.Add(("cm --help start-up", help, "ms", "process start (/bin/true)", trueMs, "CM `cm version`: 126 ms"));
+
+        var wrapper = Path.Combine(repo, "cm");
+        if (Path.GetFullPath(cm) == Path.Combine(repo, "artifacts", "cm", "cm") && File.Exists(wrapper))
+        {
+            // Interleaved pairs, so that load from other processes falls on both sides of each difference.
+            Run(wrapper, ["--version"], repo);
+            var pairs = Enumerable.Range(0, 3 * runs).Select(_ => (Binary: Time(cm, ["--version"], repo), Wrapper: Time(wrapper, ["--version"], repo))).ToList();
+            var binaryMs = Median(pairs.Select(p => p.Binary));
+            rows.Add(("./cm wrapper overhead (./cm − cm)", Median(pairs.Select(p => p.Wrapper - p.Binary)), "ms", "cm --version", binaryMs, "≤ 2 ms (was ~7 ms: bash + find over src/)"));
+        }
 
         var cacheDir = Path.Combine(temp.Path, "cache");
         Run(cm, ["run", "script", "--tags=get,python3", "-j", "--quiet", "--cache-dir", cacheDir], repo);
@@ -150,10 +160,12 @@ public static class Program
         if (run is not null) File.WriteAllText(Path.Combine(dir, "run.sh"), run + "\n");
     }
 
-    private static double Median(int n, Func<double> measure)
+    private static double Median(int n, Func<double> measure) => Median(Enumerable.Range(0, n).Select(_ => measure()).ToList());
+
+    private static double Median(IEnumerable<double> values)
     {
-        var values = Enumerable.Range(0, n).Select(_ => measure()).Order().ToList();
-        return values[values.Count / 2];
+        var sorted = values.Order().ToList();
+        return sorted[sorted.Count / 2];
     }
 
     private static double Time(string file, IReadOnlyList<string> args, string cwd, IReadOnlyDictionary<string, string>? env = null)

@@ -13,6 +13,8 @@ public static class Program
 
     public static int Main(string[] args)
     {
+        // Run by ./cm: a cm built from sources that changed since hands the command to a new build.
+        if (DevRebuild.RunIfStale(args) is { } rebuilt) return rebuilt;
         var verbose = args.Contains("--verbose") || args.Contains("-v");
         try
         {

@@ -68,10 +68,10 @@ public sealed class CmDepKeysTests
             .Add("""{"alias":"get-src","uid":"s","tags":["get","src"],"cache":true}""")
             .Add("""{"alias":"build","uid":"b","tags":["build"],"deps":[{"tags":"get,src","reuse_version":true}]}""")
             .Add("""{"alias":"build-plain","uid":"b2","tags":["build-plain"],"deps":[{"tags":"get,src"}]}""");
-        var reused = new Resolver(c.Build()).Resolve(new RunRequest { Tags = ["build"], Version = new Versioning.VersionConstraint(Exact: "r6.1") });
+        var reused = new Resolver(c.Build()).Resolve(new RunRequest { Tags = ["build"], Version = new Automation.Core.Versioning.VersionConstraint(Exact: "r6.1") });
         Assert.Equal("r6.1", reused.Root.Deps[0].Node.PlannedVersion);
         Assert.Equal("r6.1", reused.Root.Deps[0].Node.Env["CM_VERSION"]);
-        var plain = new Resolver(c.Build()).Resolve(new RunRequest { Tags = ["build-plain"], Version = new Versioning.VersionConstraint(Exact: "r6.1") });
+        var plain = new Resolver(c.Build()).Resolve(new RunRequest { Tags = ["build-plain"], Version = new Automation.Core.Versioning.VersionConstraint(Exact: "r6.1") });
         Assert.Null(plain.Root.Deps[0].Node.PlannedVersion);
     }
 
@@ -105,7 +105,7 @@ public sealed class CmDepKeysTests
         var prepared = CallPreparer.Prepare(new CallRequest
         {
             Script = e.Catalog().FindByAliasOrUid("detect-thing")! with { EnvPrefix = "MLC_" },
-            Version = new Versioning.VersionConstraint(Min: "1.2"),
+            Version = new Automation.Core.Versioning.VersionConstraint(Min: "1.2"),
         });
         Assert.Equal("1.2", prepared.Node.Env["MLC_VERSION_MIN"]);
         Assert.False(prepared.Node.Env.ContainsKey("CM_VERSION_MIN"));
