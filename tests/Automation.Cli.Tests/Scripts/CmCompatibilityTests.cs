@@ -50,6 +50,24 @@ public sealed class CmCompatibilityTests() : ScriptTestBase(CmFormat)
         Assert.Equal("yes", run.Root.Outcome.NewEnv["CM_CUSTOMIZE_DEMO_RAN"]);
     }
 
+    [WithToolFact("git")]
+    public async Task A_cm_format_detection_script_finds_its_tool_through_cmind_utils_find_artifact_and_parse_version()
+    {
+        var git = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Select(d => Path.Combine(d, "git")).First(File.Exists);
+        var version = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(git, "--version") { RedirectStandardOutput = true })!;
+        var expected = System.Text.RegularExpressions.Regex.Match(version.StandardOutput.ReadToEnd(), @"git version\s*([\d.]+)").Groups[1].Value;
+        version.WaitForExit();
+
+        var run = await Cm.RunAsync("get,cm-git-demo");
+
+        var env = run.Root.Outcome.NewEnv;
+        Assert.Equal(expected, env["CM_GIT_DEMO_VERSION"]);
+        Assert.Equal(expected, run.Root.Outcome.Version);
+        Assert.Equal("version-" + expected, env["CM_GIT_DEMO_CACHE_TAGS"]);
+        Assert.Equal(Path.GetDirectoryName(env["CM_GIT_DEMO_BIN_WITH_PATH"]), env["+PATH"]);
+        Assert.True(File.Exists(env["CM_GIT_DEMO_BIN_WITH_PATH"]));
+    }
+
     [Fact]
     public void Import_writes_json_meta_equal_to_the_yaml_and_notes_customize_py()
     {

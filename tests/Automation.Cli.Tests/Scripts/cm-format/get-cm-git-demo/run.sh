@@ -1,0 +1,2 @@
+#!/bin/bash
+${CM_GIT_DEMO_BIN_WITH_PATH} --version > tmp-ver.out
