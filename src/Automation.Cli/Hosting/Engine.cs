@@ -2,6 +2,7 @@ using Automation.Core.Caching;
 using Automation.Core.Catalog;
 using Automation.Core.Detection;
 using Automation.Core.Execution;
+using Automation.Core.Meta;
 using Automation.Core.Resolution;
 using Automation.Core.World;
 
@@ -19,7 +20,15 @@ public sealed class Engine
     }
 
     public Workspace Workspace { get; }
-    public ScriptCatalog Catalog => catalog ??= ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots, Path.Combine(Workspace.CacheDir, CatalogIndexFile));
+    public ScriptCatalog Catalog => catalog ??= ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots, Path.Combine(Workspace.CacheDir, CatalogIndexFile), warn: Warn);
+
+    private readonly HashSet<MetaWarning> warned = [];
+
+    /// <summary>The catalog's warnings on stderr, each once per command; verbose-only ones (duplicate keys ...) with --verbose.</summary>
+    private void Warn(MetaWarning warning)
+    {
+        if ((!warning.VerboseOnly || Program.Verbose) && warned.Add(warning)) Console.Error.WriteLine("warning: " + warning);
+    }
 
     /// <summary>Where the catalog index lives (docs/cache.md): beside the cache entries, which are folders.</summary>
     public const string CatalogIndexFile = ".catalog-index";

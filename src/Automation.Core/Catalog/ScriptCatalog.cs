@@ -5,7 +5,9 @@ namespace Automation.Core.Catalog;
 
 /// <summary>
 /// All script modules under the script roots, found by alias, uid or tags. Metas are parsed on first use, so a run
-/// that the <see cref="CatalogIndex"/> can answer parses only the scripts its plan touches.
+/// that the <see cref="CatalogIndex"/> can answer parses only the scripts its plan touches. A meta that cannot be read
+/// never fails the catalog: its folder is skipped with one warning (file:line:col) given when the catalog loads, from
+/// the index too; what the meta reader read past in a readable meta is reported when that script is first used.
 /// </summary>
 public sealed class ScriptCatalog
 {
@@ -14,13 +16,17 @@ public sealed class ScriptCatalog
     private readonly Func<ScriptEntry, ScriptMeta> load;
     private readonly Dictionary<string, List<int>> byTag = new(StringComparer.Ordinal);
     private readonly HashSet<string>[] tagSets;
+    private readonly Action<MetaWarning>? warn;
 
-    public ScriptCatalog(IEnumerable<ScriptMeta> scripts) : this(Loaded(scripts.ToList(), out var load), load) { }
+    public ScriptCatalog(IEnumerable<ScriptMeta> scripts) : this(scripts, null) { }
 
-    private ScriptCatalog(IReadOnlyList<ScriptEntry> entries, Func<ScriptEntry, ScriptMeta> load)
+    private ScriptCatalog(IEnumerable<ScriptMeta> scripts, Action<MetaWarning>? warn) : this(Loaded(scripts.ToList(), out var load), load, warn) { }
+
+    private ScriptCatalog(IReadOnlyList<ScriptEntry> entries, Func<ScriptEntry, ScriptMeta> load, Action<MetaWarning>? warn)
     {
         this.entries = entries;
         this.load = load;
+        this.warn = warn;
         metas = new ScriptMeta?[entries.Count];
         tagSets = new HashSet<string>[entries.Count];
         for (var i = 0; i < entries.Count; i++)
@@ -34,19 +40,38 @@ public sealed class ScriptCatalog
         }
     }
 
-    /// <summary>Loads the catalog; with an index file, from the index when no meta changed since it was written.</summary>
-    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots, string? indexFile = null, IClock? clock = null)
+    /// <summary>
+    /// Loads the catalog; with an index file, from the index when no meta changed since it was written. Warnings (skipped
+    /// metas, and later those of each script when first used) go to <paramref name="warn"/>.
+    /// </summary>
+    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots, string? indexFile = null, IClock? clock = null, Action<MetaWarning>? warn = null)
     {
         var rootList = roots.ToList();
         var loader = new ScriptLoader(fileSystem);
         var index = indexFile is null ? null : new CatalogIndex(fileSystem, indexFile, clock ?? SystemClock.Instance);
         if (index?.TryRead(rootList) is { } indexed)
-            return new ScriptCatalog(Shadow(indexed), e => loader.TryLoad(e.Directory)
-                ?? throw new IOException($"script '{e.Alias}' vanished from '{e.Directory}' while cm was running"));
+        {
+            foreach (var skipped in indexed.Skipped) warn?.Invoke(skipped);
+            return new ScriptCatalog(Shadow(indexed.Scripts), e => loader.TryLoad(e.Directory)
+                ?? throw new IOException($"script '{e.Alias}' vanished from '{e.Directory}' while cm was running"), warn);
+        }
 
-        var found = loader.Folders(rootList).Select(f => (f.Root, Dir: f.Directory, Meta: loader.TryLoad(f.Directory))).ToList();
+        var found = loader.Folders(rootList).Select(f => LoadFolder(loader, f.Root, f.Directory)).ToList();
         index?.Write(rootList, found);
-        return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!).DistinctBy(m => m.Alias, StringComparer.Ordinal));
+        foreach (var f in found) if (f.Error is not null) warn?.Invoke(f.Error.ToWarning());
+        return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!).DistinctBy(m => m.Alias, StringComparer.Ordinal), warn);
+    }
+
+    private static CatalogIndex.Folder LoadFolder(ScriptLoader loader, int root, string directory)
+    {
+        try
+        {
+            return new CatalogIndex.Folder(root, directory, loader.TryLoad(directory));
+        }
+        catch (MetaException e)
+        {
+            return new CatalogIndex.Folder(root, directory, null, e);
+        }
     }
 
     // An earlier root shadows a later one with the same alias.
@@ -90,6 +115,9 @@ public sealed class ScriptCatalog
     private ScriptMeta Meta(int i)
     {
         // Runs are single-threaded up to planning; the dashboard loads a fresh catalog per request.
-        return metas[i] ??= load(entries[i]);
+        if (metas[i] is { } meta) return meta;
+        meta = metas[i] = load(entries[i]);
+        if (warn is not null) foreach (var w in meta.Warnings) warn(w);
+        return meta;
     }
 }

@@ -61,7 +61,7 @@ public static partial class EnvRules
             if (k.StartsWith('+'))
             {
                 target.TryGetValue(k, out var existing);
-                target[k] = Join(v, existing, listSeparator);
+                target[k] = Join(v, existing, ListKey(k, listSeparator).Separator);
             }
             else target[k] = v;
         }
@@ -74,11 +74,22 @@ public static partial class EnvRules
         foreach (var (k, v) in env) if (!k.StartsWith('+')) result[k] = v;
         foreach (var (k, v) in env.Where(kv => kv.Key.StartsWith('+')))
         {
-            var name = k[1..];
+            var (name, separator) = ListKey(k, listSeparator);
             var current = result.TryGetValue(name, out var r) ? r : host.TryGetValue(name, out var h) ? h : null;
-            result[name] = Join(v, current, listSeparator);
+            result[name] = Join(v, current, separator);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The variable a `+KEY` list key names and the separator of its items, as MLCFlow's convert_env_to_script reads
+    /// it: a character after `+` that is not a letter or digit is the separator (`+ CXXFLAGS` joins with spaces, `+,X`
+    /// with commas); otherwise the path-list separator.
+    /// </summary>
+    public static (string Name, char Separator) ListKey(string key, char pathListSeparator)
+    {
+        var name = key.StartsWith('+') ? key[1..] : key;
+        return key.StartsWith('+') && name.Length > 1 && !char.IsLetterOrDigit(name[0]) ? (name[1..], name[0]) : (name, pathListSeparator);
     }
 
     private static string Join(string first, string? rest, char separator)
