@@ -50,42 +50,51 @@ public static class FindShowCommands
                 ShowUnsupported(meta, parse.GetValue(g.Json));
                 return 0;
             }
-            Plan? plan = null;
-            string? planError = null;
-            try { plan = engine.Resolver.Resolve(request); }
-            catch (AutomationException e) { planError = e.Message; }
-            // A resolver bug on a library script must not hide the meta that show is asked for; --verbose keeps the trace.
-            catch (Exception e) when (e is not OutOfMemoryException && !Program.Verbose) { planError = $"internal error in the resolver ({e.GetType().Name}): {e.Message}"; }
+            var (plan, planError) = TryPlan(engine.Resolver, request);
             if (parse.GetValue(g.Json))
             {
                 var json = new JObject { ["path"] = meta.Directory, ["meta"] = meta.Raw };
                 if (plan is not null) json["plan"] = PlanJson.From(plan);
                 else json["plan_error"] = planError;
                 Console.Out.WriteLine(json.ToString(Formatting.Indented));
-                return 0;
             }
-            Console.Out.WriteLine($"{meta.Alias} ({meta.Uid})  {meta.MetaFile}");
-            Console.Out.WriteLine($"tags: {string.Join(',', meta.Tags)}");
-            Console.Out.WriteLine($"cache: {(meta.Cache ? "yes" : "no")}");
-            if (meta.Variations.Count > 0)
-            {
-                Console.Out.WriteLine("variations:");
-                foreach (var group in meta.Variations.Values.GroupBy(v => v.Group ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
-                    Console.Out.WriteLine($"  {(group.Key.Length == 0 ? "(no group)" : group.Key)}: {string.Join(", ", group.Select(v => "_" + v.Key + (v.IsDefault ? " (default)" : "")))}");
-            }
-            if (meta.InputMapping.Count > 0)
-                Console.Out.WriteLine($"inputs: {string.Join(", ", meta.InputMapping.Select(kv => $"--{kv.Key} → {kv.Value}"))}");
-            if (meta.NewEnvKeys.Count > 0) Console.Out.WriteLine($"exports: {string.Join(", ", meta.NewEnvKeys)}");
-            if (plan is null)
-            {
-                Console.Out.WriteLine($"note: no dependency tree: {planError}");
-                return 0;
-            }
-            Console.Out.WriteLine("dependency tree:");
-            Console.Out.Write(PlanRenderer.Render(plan, n => n.IsCached ? "cached script" : "runs every time"));
+            else Describe(Console.Out, meta, plan, planError);
             return 0;
         });
         return new Command("show", "Show a script") { script };
+    }
+
+    /// <summary>The dependency plan of a request, or why there is none: a resolver failure must not hide the meta that `show` prints.</summary>
+    public static (Plan? Plan, string? Error) TryPlan(Resolver resolver, RunRequest request)
+    {
+        try { return (resolver.Resolve(request), null); }
+        catch (AutomationException e) { return (null, e.Message); }
+        // A resolver bug on a library script is a note here; --verbose lets it through with its stack trace.
+        catch (Exception e) when (e is not OutOfMemoryException && !Program.Verbose) { return (null, $"internal error in the resolver ({e.GetType().Name}): {e.Message}"); }
+    }
+
+    /// <summary>`cm show script` as text: the meta's essentials, then the dependency tree or a note on why there is none.</summary>
+    public static void Describe(TextWriter output, ScriptMeta meta, Plan? plan, string? planError)
+    {
+        output.WriteLine($"{meta.Alias} ({meta.Uid})  {meta.MetaFile}");
+        output.WriteLine($"tags: {string.Join(',', meta.Tags)}");
+        output.WriteLine($"cache: {(meta.Cache ? "yes" : "no")}");
+        if (meta.Variations.Count > 0)
+        {
+            output.WriteLine("variations:");
+            foreach (var group in meta.Variations.Values.GroupBy(v => v.Group ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
+                output.WriteLine($"  {(group.Key.Length == 0 ? "(no group)" : group.Key)}: {string.Join(", ", group.Select(v => "_" + v.Key + (v.IsDefault ? " (default)" : "")))}");
+        }
+        if (meta.InputMapping.Count > 0)
+            output.WriteLine($"inputs: {string.Join(", ", meta.InputMapping.Select(kv => $"--{kv.Key} → {kv.Value}"))}");
+        if (meta.NewEnvKeys.Count > 0) output.WriteLine($"exports: {string.Join(", ", meta.NewEnvKeys)}");
+        if (plan is null)
+        {
+            output.WriteLine($"note: no dependency tree: {planError}");
+            return;
+        }
+        output.WriteLine("dependency tree:");
+        output.Write(PlanRenderer.Render(plan, n => n.IsCached ? "cached script" : "runs every time"));
     }
 
     /// <summary>`--unsupported`: the keys of <see cref="MetaKeys"/> this script uses that are not supported, grouped by key, each with where it occurs.</summary>

@@ -72,6 +72,12 @@ public sealed class ScriptCatalog
         {
             return new CatalogIndex.Folder(root, directory, null, e);
         }
+        catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException) && loader.FindMeta(directory) is { } meta)
+        {
+            // A bug of ours on one odd meta must not take the catalog down with it.
+            return new CatalogIndex.Folder(root, directory, null,
+                new MetaException($"could not be read: internal error ({e.GetType().Name}: {e.Message}); please report it", meta.Path));
+        }
     }
 
     // An earlier root shadows a later one with the same alias.

@@ -70,7 +70,9 @@ public static class MetaKeys
             ("skip_inherit_variation_groups", ""), ("reuse_version", ""), ("dynamic", ""), ("skip_if_fake_run", ""), ("continue_on_error", ""),
             ("adr", ""), ("add_deps_recursive", ""), ("optional", "ours")),
         .. Level(MetaKeyLevel.Dep, MetaKeyStatus.NotYet,
-            ("inherit_cache_expiration", ""), ("force_new_env_keys", Input), ("ignore_script_error", Input), ("update_meta_if_env", ""),
+            ("inherit_cache_expiration", "the dep inherits the caller's cache_expiration"),
+            ("force_new_env_keys", "a run input CM passes to the dep: replaces its new_env_keys"),
+            ("ignore_script_error", "a run input CM passes to the dep: its run script's failure is ignored"), ("update_meta_if_env", ""),
             ("md5sum", Input), ("model_filename", Input), ("full_subfolder", Input), ("revision", Input), ("verify", Input),
             ("env_key", Input), ("cache_expiration", Input), ("state", Input), ("const", Input)),
         .. Level(MetaKeyLevel.Dep, MetaKeyStatus.IgnoredWithWarning,
@@ -100,8 +102,9 @@ public static class MetaKeys
     /// <summary>The key's entry; an unknown key gets one saying it is ignored with a warning.</summary>
     public static MetaKey Find(MetaKeyLevel level, string name) =>
         ByName.TryGetValue((level, name), out var key) ? key
-        : new MetaKey(level, name, MetaKeyStatus.IgnoredWithWarning, name.StartsWith("MLC_", StringComparison.Ordinal) || name.StartsWith("CM_", StringComparison.Ordinal)
-            ? "an env key outside env/default_env; CM does not read it either"
+        : new MetaKey(level, name, MetaKeyStatus.IgnoredWithWarning,
+            name.StartsWith("MLC_", StringComparison.Ordinal) || name.StartsWith("CM_", StringComparison.Ordinal) ? "an env key outside env/default_env; CM does not read it either"
+            : level == MetaKeyLevel.Dep ? "not a dep key CM interprets; CM passes it to the dep as an input, which matters only where the dep's input_mapping names it"
             : "unknown key; CM does not read it either");
 
     /// <summary>Every key a meta uses, at the script level, in each dep (of the script, its variations and versions), variation and version.</summary>

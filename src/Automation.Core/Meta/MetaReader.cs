@@ -152,7 +152,7 @@ public static class MetaReader
             var token = o[key];
             if (IsNull(token)) return false;
             if (token!.Type == JTokenType.Boolean) return token.Value<bool>();
-            if (token.Type is JTokenType.Integer or JTokenType.Float) return token.Value<double>() != 0;
+            if (token.Type is JTokenType.Integer or JTokenType.Float) return PythonText.Str(token) is not ("0" or "0.0" or "-0.0");
             var s = PythonText.Str(token)?.Trim().ToLowerInvariant();
             switch (s)
             {

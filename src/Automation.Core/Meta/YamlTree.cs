@@ -26,9 +26,10 @@ internal sealed class YamlComposer(string file)
     /// <summary>The document's root, or null for an empty stream (PyYAML's None).</summary>
     public YamlTreeNode? Compose(string text)
     {
+        var scanner = new Scanner(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
+            var parser = new Parser(scanner);
             parser.Consume<StreamStart>();
             if (parser.TryConsume<StreamEnd>(out _)) return null;
             parser.Consume<DocumentStart>();
@@ -46,6 +47,13 @@ internal sealed class YamlComposer(string file)
         catch (MetaYamlException e)
         {
             throw new MetaException("malformed YAML: " + e.Message, file, line: (int)(e.Start.Line), column: (int)(e.Start.Column));
+        }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            // YamlDotNet's scanner throws these on some malformed input (an unclosed flow sequence running into a key);
+            // where it stopped is the best position there is.
+            var at = scanner.CurrentPosition;
+            throw new MetaException("malformed YAML: the YAML scanner stopped here (an unclosed [ or { ?)", file, line: (int)at.Line, column: (int)at.Column);
         }
     }
 

@@ -154,6 +154,7 @@ public sealed class YamlMetaTests
 
     [Theory]
     [InlineData("alias: x\ntags: [a, b\n", 3, 1)]
+    [InlineData("alias: x\ntags: [get, tool,\n  t1\ncache: false\n", 4, 1)]
     [InlineData("alias: x\ndeps:\n  - tags: a\n   names: b\n", 4, 4)]
     [InlineData("alias: x\nenv:\n  A: 'unterminated\n", 3, 6)]
     [InlineData("alias: x\nv: *nowhere\n", 2, 4)]
