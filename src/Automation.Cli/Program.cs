@@ -11,11 +11,14 @@ public static class Program
     /// <summary>CM's free-form flags of this invocation (see <see cref="ArgsSplitter"/>).</summary>
     public static IReadOnlyList<string> FreeForm { get; private set; } = [];
 
+    /// <summary>--verbose / -v on this command line: stack traces, and the catalog's verbose-only warnings.</summary>
+    public static bool Verbose { get; private set; }
+
     public static int Main(string[] args)
     {
         // Run by ./cm: a cm built from sources that changed since hands the command to a new build.
         if (DevRebuild.RunIfStale(args) is { } rebuilt) return rebuilt;
-        var verbose = args.Contains("--verbose") || args.Contains("-v");
+        var verbose = Verbose = args.Contains("--verbose") || args.Contains("-v");
         try
         {
             var root = BuildRoot(args);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Automation.Cli.Docs;
 using Automation.Cli.Hosting;
 using Automation.Core.Catalog;
+using Automation.Core.Errors;
 using Automation.Core.World;
 
 namespace Automation.Cli.Commands;
@@ -23,6 +24,25 @@ public static class DocsCommand
             else Console.Out.Write(text);
             return 0;
         });
-        return new Command("docs", "Generate documentation") { scripts };
+        var library = new Option<string>("--library") { Description = "A script library's script/ folder (e.g. mlperf-automations/script)", Required = true };
+        var compatOut = new Option<string?>("--out") { Description = "Rewrite the meta-key table between the markers of FILE (docs/cm-compatibility.md) instead of printing it" };
+        var compat = new Command("compat", "Render the table of the meta keys a script library uses, with counts and this engine's status (docs/cm-compatibility.md)") { library, compatOut, g.Verbose };
+        compat.SetAction(parse =>
+        {
+            var root = Path.GetFullPath(parse.GetValue(library)!);
+            if (!Directory.Exists(root)) throw new AutomationException($"'{root}' is not a folder", root, fix: "Pass the script/ folder of a library, e.g. mlperf-automations/script.");
+            var catalog = ScriptCatalog.Load(PhysicalFileSystem.Instance, [root], warn: w => { if (!w.VerboseOnly) Console.Error.WriteLine("warning: " + w); });
+            // Named by the library's folder (mlperf-automations-<commit>), not by where it was extracted.
+            var name = Path.GetFileName(Path.GetDirectoryName(root)) is { Length: > 0 } parent ? $"{parent}/script" : root;
+            var table = CompatDocs.Table(catalog.All, $"`{name}`");
+            if (parse.GetValue(compatOut) is { } file)
+            {
+                var path = Path.GetFullPath(file);
+                File.WriteAllText(path, CompatDocs.Replace(File.ReadAllText(path), table, path));
+            }
+            else Console.Out.Write(table);
+            return 0;
+        });
+        return new Command("docs", "Generate documentation") { scripts, compat };
     }
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Automation.Cli.Hosting;
 using Automation.Cli.Rendering;
 using Automation.Core.Catalog;
+using Automation.Core.Errors;
+using Automation.Core.Meta;
 using Automation.Core.Resolution;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -51,35 +53,95 @@ public static class FindShowCommands
     public static Command Show(GlobalOptions g)
     {
         var name = new Argument<string>("alias") { Description = "Script alias, uid or tags" };
-        var script = new Command("script", "Show a script's meta and its dependency tree") { name, g.Json, g.CacheDir, g.Verbose };
+        var unsupported = new Option<bool>("--unsupported") { Description = "List the meta keys of the script that this engine does not implement, with where they occur" };
+        var script = new Command("script", "Show a script's meta and its dependency tree") { name, unsupported, g.Json, g.CacheDir, g.Verbose };
         script.SetAction(parse =>
         {
             var engine = new Engine(parse.GetValue(g.CacheDir));
             var request = RunScriptCommand.BuildRequest(engine, [parse.GetValue(name)!], null, DottedFlags.Parse([]));
-            var plan = engine.Resolver.Resolve(request);
-            var meta = plan.Root.Script;
-            if (parse.GetValue(g.Json))
+            // The script first, so that its meta is shown even where its dependency plan cannot be made.
+            var meta = request.Name is { } alias ? engine.Catalog.FindByAliasOrUid(alias)! : engine.Resolver.SelectScript(TagQuery.FromTags(request.Tags), "the command line");
+            if (parse.GetValue(unsupported))
             {
-                Console.Out.WriteLine(new JObject { ["path"] = meta.Directory, ["repo"] = meta.Repo, ["env_prefix"] = meta.EnvPrefix, ["meta"] = meta.Raw, ["plan"] = PlanJson.From(plan) }.ToString(Formatting.Indented));
+                ShowUnsupported(meta, parse.GetValue(g.Json));
                 return 0;
             }
-            Console.Out.WriteLine($"{meta.Alias} ({meta.Uid})  {meta.MetaFile}");
-            Console.Out.WriteLine($"repo: {meta.Repo} (env prefix {meta.EnvPrefix})");
-            Console.Out.WriteLine($"tags: {string.Join(',', meta.Tags)}");
-            Console.Out.WriteLine($"cache: {(meta.Cache ? "yes" : "no")}");
-            if (meta.Variations.Count > 0)
+            var (plan, planError) = TryPlan(engine.Resolver, request);
+            if (parse.GetValue(g.Json))
             {
-                Console.Out.WriteLine("variations:");
-                foreach (var group in meta.Variations.Values.GroupBy(v => v.Group ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
-                    Console.Out.WriteLine($"  {(group.Key.Length == 0 ? "(no group)" : group.Key)}: {string.Join(", ", group.Select(v => "_" + v.Key + (v.IsDefault ? " (default)" : "")))}");
+                var json = new JObject { ["path"] = meta.Directory, ["repo"] = meta.Repo, ["env_prefix"] = meta.EnvPrefix, ["meta"] = meta.Raw };
+                if (plan is not null) json["plan"] = PlanJson.From(plan);
+                else json["plan_error"] = planError;
+                Console.Out.WriteLine(json.ToString(Formatting.Indented));
             }
-            if (meta.InputMapping.Count > 0)
-                Console.Out.WriteLine($"inputs: {string.Join(", ", meta.InputMapping.Select(kv => $"--{kv.Key} → {kv.Value}"))}");
-            if (meta.NewEnvKeys.Count > 0) Console.Out.WriteLine($"exports: {string.Join(", ", meta.NewEnvKeys)}");
-            Console.Out.WriteLine("dependency tree:");
-            Console.Out.Write(PlanRenderer.Render(plan, n => n.IsCached ? "cached script" : "runs every time"));
+            else Describe(Console.Out, meta, plan, planError);
             return 0;
         });
         return new Command("show", "Show a script") { script };
+    }
+
+    /// <summary>The dependency plan of a request, or why there is none: a resolver failure must not hide the meta that `show` prints.</summary>
+    public static (Plan? Plan, string? Error) TryPlan(Resolver resolver, RunRequest request)
+    {
+        try { return (resolver.Resolve(request), null); }
+        catch (AutomationException e) { return (null, e.Message); }
+        // A resolver bug on a library script is a note here; --verbose lets it through with its stack trace.
+        catch (Exception e) when (e is not OutOfMemoryException && !Program.Verbose) { return (null, $"internal error in the resolver ({e.GetType().Name}): {e.Message}"); }
+    }
+
+    /// <summary>`cm show script` as text: the meta's essentials, then the dependency tree or a note on why there is none.</summary>
+    public static void Describe(TextWriter output, ScriptMeta meta, Plan? plan, string? planError)
+    {
+        output.WriteLine($"{meta.Alias} ({meta.Uid})  {meta.MetaFile}");
+        output.WriteLine($"repo: {meta.Repo} (env prefix {meta.EnvPrefix})");
+        output.WriteLine($"tags: {string.Join(',', meta.Tags)}");
+        output.WriteLine($"cache: {(meta.Cache ? "yes" : "no")}");
+        if (meta.Variations.Count > 0)
+        {
+            output.WriteLine("variations:");
+            foreach (var group in meta.Variations.Values.GroupBy(v => v.Group ?? "").OrderBy(g => g.Key, StringComparer.Ordinal))
+                output.WriteLine($"  {(group.Key.Length == 0 ? "(no group)" : group.Key)}: {string.Join(", ", group.Select(v => "_" + v.Key + (v.IsDefault ? " (default)" : "")))}");
+        }
+        if (meta.InputMapping.Count > 0)
+            output.WriteLine($"inputs: {string.Join(", ", meta.InputMapping.Select(kv => $"--{kv.Key} → {kv.Value}"))}");
+        if (meta.NewEnvKeys.Count > 0) output.WriteLine($"exports: {string.Join(", ", meta.NewEnvKeys)}");
+        if (plan is null)
+        {
+            output.WriteLine($"note: no dependency tree: {planError}");
+            return;
+        }
+        output.WriteLine("dependency tree:");
+        output.Write(PlanRenderer.Render(plan, n => n.IsCached ? "cached script" : "runs every time"));
+    }
+
+    /// <summary>`--unsupported`: the keys of <see cref="MetaKeys"/> this script uses that are not supported, grouped by key, each with where it occurs.</summary>
+    private static void ShowUnsupported(ScriptMeta meta, bool json)
+    {
+        var keys = MetaKeys.Unimplemented(meta.Raw).GroupBy(u => u.Key)
+            .OrderBy(g => g.Key.Status).ThenBy(g => g.Key.Level).ThenBy(g => g.Key.Name, StringComparer.Ordinal).ToList();
+        if (json)
+        {
+            Console.Out.WriteLine(new JArray(keys.Select(g => new JObject
+            {
+                ["key"] = g.Key.Name,
+                ["level"] = MetaKeys.Text(g.Key.Level),
+                ["status"] = MetaKeys.Text(g.Key.Status),
+                ["note"] = g.Key.Note,
+                ["where"] = new JArray(g.Select(u => new JObject { ["path"] = u.Where, ["line"] = u.Line, ["column"] = u.Column })),
+            })).ToString(Formatting.Indented));
+            return;
+        }
+        if (keys.Count == 0)
+        {
+            Console.Out.WriteLine($"{meta.Alias}: every key of {meta.MetaFile} is supported");
+            return;
+        }
+        Console.Out.WriteLine($"{meta.Alias}: keys of {meta.MetaFile} this engine does not implement (see docs/cm-compatibility.md):");
+        foreach (var g in keys)
+        {
+            var where = string.Join(", ", g.Select(u => u.Line > 0 ? $"{u.Where} (line {u.Line})" : u.Where));
+            Console.Out.WriteLine($"  {MetaKeys.Text(g.Key.Status),-20} {MetaKeys.Text(g.Key.Level),-9} {g.Key.Name}: {where}");
+            if (g.Key.Note.Length > 0) Console.Out.WriteLine($"  {"",-20} {"",-9} {g.Key.Note}");
+        }
     }
 }

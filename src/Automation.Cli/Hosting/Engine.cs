@@ -2,6 +2,7 @@ using Automation.Core.Caching;
 using Automation.Core.Catalog;
 using Automation.Core.Detection;
 using Automation.Core.Execution;
+using Automation.Core.Meta;
 using Automation.Core.Resolution;
 using Automation.Core.World;
 
@@ -12,25 +13,27 @@ public sealed class Engine : IDisposable
 {
     private Automation.Core.Customize.PythonHookHost? hooks;
     private ScriptCatalog? catalog;
-    private static bool warned;
+    private static bool workspaceWarned;
 
     public Engine(string? cacheDirOverride)
     {
         Workspace = new WorkspaceLocator(PhysicalFileSystem.Instance, ProcessHostEnvironment.Instance)
             .Locate(cacheDirOverride, fallbackStart: AppContext.BaseDirectory);
         // Once per command, however many engines it composes.
-        if (!warned)
+        if (!workspaceWarned)
             foreach (var warning in Workspace.Warnings) Console.Error.WriteLine("warning: " + warning);
-        warned = true;
+        workspaceWarned = true;
     }
 
     public Workspace Workspace { get; }
-    public ScriptCatalog Catalog => catalog ??= Warn(ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots, Path.Combine(Workspace.CacheDir, CatalogIndexFile)));
+    public ScriptCatalog Catalog => catalog ??= ScriptCatalog.Load(PhysicalFileSystem.Instance, Workspace.ScriptRoots, Path.Combine(Workspace.CacheDir, CatalogIndexFile), warn: Warn);
 
-    private static ScriptCatalog Warn(ScriptCatalog loaded)
+    private readonly HashSet<MetaWarning> warned = [];
+
+    /// <summary>The catalog's warnings on stderr, each once per command; verbose-only ones (duplicate keys ...) with --verbose.</summary>
+    private void Warn(MetaWarning warning)
     {
-        foreach (var warning in loaded.Warnings) Console.Error.WriteLine("warning: " + warning);
-        return loaded;
+        if ((!warning.VerboseOnly || Program.Verbose) && warned.Add(warning)) Console.Error.WriteLine("warning: " + warning);
     }
 
     /// <summary>Where the catalog index lives (docs/cache.md): beside the cache entries, which are folders.</summary>

@@ -8,29 +8,36 @@ namespace Automation.Core.Catalog;
 /// <summary>
 /// Alias, uid and tags of every script, with the size and time of each meta file, kept beside the cache so that a
 /// run parses only the metas it needs. The index is used only when every script folder and meta file is exactly as
-/// recorded; otherwise the catalog is loaded in full and the index rewritten. Like git's index it refuses to record
-/// a meta changed within the last seconds, whose next edit could keep the same time and size.
+/// recorded, under the same roots (repositories, prefixes); otherwise the catalog is loaded in full and the index
+/// rewritten. Like git's index it refuses to record a meta changed within the last seconds, whose next edit could keep
+/// the same time and size. A meta that cannot be read is recorded with its warning (and stamp), so an indexed run
+/// still reports it without parsing anything.
 /// </summary>
 public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clock)
 {
-    private const string Header = "cm-catalog-index 2";
+    private const string Header = "cm-catalog-index 3";
     private static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(3);
     private readonly ScriptLoader loader = new(fileSystem);
 
-    /// <summary>One module folder as recorded; a folder without a meta has no file, stamp or script; one with an unreadable meta no script.</summary>
-    private sealed record Row(int Root, string Directory, string? MetaFile, FileStamp? Stamp, ScriptEntry? Script);
+    /// <summary>One module folder as recorded; a folder without a meta has no file, stamp or script; an unreadable one has its warning.</summary>
+    private sealed record Row(int Root, string Directory, string? MetaFile, FileStamp? Stamp, ScriptEntry? Script, MetaWarning? Skipped = null);
 
-    /// <summary>
-    /// The scripts in root order, each with the index of its root, when the index is fresh for these roots (same
-    /// folders, repositories and prefixes); null when it is missing or stale.
-    /// </summary>
-    public IReadOnlyList<(int Root, ScriptEntry Entry)>? TryRead(IReadOnlyList<ScriptRoot> roots)
+    /// <summary>The scripts in root order, each with the index of its root, and the warnings of the metas skipped as unreadable.</summary>
+    public sealed record Contents(IReadOnlyList<(int Root, ScriptEntry Entry)> Scripts, IReadOnlyList<MetaWarning> Skipped);
+
+    /// <summary>One module folder of a full load: its script, or the error that made it unreadable, or neither (no meta).</summary>
+    public sealed record Folder(int Root, string Directory, ScriptMeta? Meta, MetaException? Error = null);
+
+    /// <summary>The catalog when the index is fresh for these roots (same folders, repositories and prefixes); null when it is missing or stale.</summary>
+    public Contents? TryRead(IReadOnlyList<ScriptRoot> roots)
     {
         try
         {
             if (fileSystem.Stat(path) is null) return null;
             var rows = Parse(fileSystem.ReadAllText(path), roots);
-            return rows is not null && IsFresh(rows, roots) ? rows.Where(r => r.Script is not null).Select(r => (r.Root, r.Script!)).ToList() : null;
+            return rows is not null && IsFresh(rows, roots)
+                ? new Contents(rows.Where(r => r.Script is not null).Select(r => (r.Root, r.Script!)).ToList(), rows.Where(r => r.Skipped is not null).Select(r => r.Skipped!).ToList())
+                : null;
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
@@ -39,22 +46,21 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
     }
 
     /// <summary>Records a full load; never fails the run (a read-only cache just means no index).</summary>
-    public void Write(IReadOnlyList<ScriptRoot> roots, IReadOnlyList<(int Root, string Dir, ScriptMeta? Meta)> found)
+    public void Write(IReadOnlyList<ScriptRoot> roots, IReadOnlyList<Folder> found)
     {
         var now = clock.UtcNow.UtcDateTime.Ticks;
         var text = new StringBuilder(Header).Append('\n');
         foreach (var root in roots) text.Append(RootLine(root)).Append('\n');
-        foreach (var (root, dir, meta) in found)
+        foreach (var (root, dir, meta, error) in found)
         {
-            // A folder whose meta exists but could not be read is recorded with that meta's stamp (and no script),
-            // so the index stays valid until someone fixes the file.
-            var file = meta?.MetaFile ?? loader.FindMeta(dir)?.Path;
+            var file = meta?.MetaFile ?? error?.File;
             var stamp = file is null ? null : fileSystem.Stat(file);
             if (file is not null && (stamp is null || now - stamp.Value.LastWriteTicksUtc < RacyWindow.Ticks)) return;
-            var at = root.ToString(CultureInfo.InvariantCulture);
+            var at = Number(root);
             string[] fields = file is null ? ["d", at, dir, "-"]
-                : meta is null ? ["b", at, dir, file, Stamp(stamp!.Value.Length), Stamp(stamp.Value.LastWriteTicksUtc)]
-                : ["d", at, dir, file, Stamp(stamp!.Value.Length), Stamp(stamp.Value.LastWriteTicksUtc), meta.Alias, meta.Uid, string.Join(',', meta.Tags)];
+                : meta is not null
+                    ? ["d", at, dir, file, Number(stamp!.Value.Length), Number(stamp.Value.LastWriteTicksUtc), meta.Alias, meta.Uid, string.Join(',', meta.Tags)]
+                    : ["b", at, dir, file, Number(stamp!.Value.Length), Number(stamp.Value.LastWriteTicksUtc), Number(error!.Line), Number(error.Column), OneLine(error.ToWarning().Message)];
             if (fields.Any(f => f.Contains('\t') || f.Contains('\n')) || meta?.Tags.Any(t => t.Contains(',')) == true) return;
             text.AppendJoin('\t', fields).Append('\n');
         }
@@ -67,7 +73,9 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
         catch (UnauthorizedAccessException) { }
     }
 
-    private static string Stamp(long value) => value.ToString(CultureInfo.InvariantCulture);
+    private static string Number(long n) => n.ToString(CultureInfo.InvariantCulture);
+
+    private static string OneLine(string text) => text.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
 
     /// <summary>Everything about a root that a lookup reports: a changed repository name or prefix makes the index stale.</summary>
     private static string RootLine(ScriptRoot root) =>
@@ -83,14 +91,12 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
         foreach (var line in lines.Skip(1 + roots.Count))
         {
             var f = line.Split('\t');
-            if (f.Length == 4 && f[0] == "d" && f[3] == "-") rows.Add(new Row(int.Parse(f[1], CultureInfo.InvariantCulture), f[2], null, null, null));
-            else if (f.Length == 6 && f[0] == "b")
-                rows.Add(new Row(int.Parse(f[1], CultureInfo.InvariantCulture), f[2], f[3],
-                    new FileStamp(long.Parse(f[4], CultureInfo.InvariantCulture), long.Parse(f[5], CultureInfo.InvariantCulture)), null));
+            int Int(int i) => int.Parse(f[i], CultureInfo.InvariantCulture);
+            FileStamp Stamp() => new(long.Parse(f[4], CultureInfo.InvariantCulture), long.Parse(f[5], CultureInfo.InvariantCulture));
+            if (f.Length == 4 && f[0] == "d" && f[3] == "-") rows.Add(new Row(Int(1), f[2], null, null, null));
+            else if (f.Length == 9 && f[0] == "b") rows.Add(new Row(Int(1), f[2], f[3], Stamp(), null, new MetaWarning(f[3], Int(6), Int(7), f[8])));
             else if (f.Length == 9 && f[0] == "d")
-                rows.Add(new Row(int.Parse(f[1], CultureInfo.InvariantCulture), f[2], f[3],
-                    new FileStamp(long.Parse(f[4], CultureInfo.InvariantCulture), long.Parse(f[5], CultureInfo.InvariantCulture)),
-                    new ScriptEntry(f[6], f[7], f[8].Split(',', StringSplitOptions.RemoveEmptyEntries), f[2], roots[int.Parse(f[1], CultureInfo.InvariantCulture)].Repo)));
+                rows.Add(new Row(Int(1), f[2], f[3], Stamp(), new ScriptEntry(f[6], f[7], f[8].Split(',', StringSplitOptions.RemoveEmptyEntries), f[2], roots[Int(1)].Repo)));
             else return null;
         }
         return rows;

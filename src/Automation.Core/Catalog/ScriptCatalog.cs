@@ -8,7 +8,9 @@ namespace Automation.Core.Catalog;
 /// that the <see cref="CatalogIndex"/> can answer parses only the scripts its plan touches.
 /// Scripts are kept in precedence order (CM_SCRIPT_PATH, registered repositories, builtin last). A script whose
 /// alias an earlier root already has is shadowed: plain alias and tag lookups skip it, and `repo:alias`
-/// (e.g. `builtin:detect-os`) still reaches it.
+/// (e.g. `builtin:detect-os`) still reaches it. A meta that cannot be read never fails the
+/// catalog: its folder is skipped with one warning (file:line:col) given when the catalog loads, from the index too;
+/// what the meta reader read past in a readable meta is reported when that script is first used.
 /// </summary>
 public sealed class ScriptCatalog
 {
@@ -21,13 +23,17 @@ public sealed class ScriptCatalog
     private readonly Func<ScriptEntry, ScriptMeta> load;
     private readonly Dictionary<string, List<int>> byTag = new(StringComparer.Ordinal);
     private readonly HashSet<string>[] tagSets;
+    private readonly Action<MetaWarning>? warn;
 
-    public ScriptCatalog(IEnumerable<ScriptMeta> scripts) : this(Loaded(scripts.ToList(), out var load), load) { }
+    public ScriptCatalog(IEnumerable<ScriptMeta> scripts) : this(scripts, null) { }
 
-    private ScriptCatalog(IReadOnlyList<ScriptEntry> entries, Func<ScriptEntry, ScriptMeta> load)
+    private ScriptCatalog(IEnumerable<ScriptMeta> scripts, Action<MetaWarning>? warn) : this(Loaded(scripts.ToList(), out var load), load, warn) { }
+
+    private ScriptCatalog(IReadOnlyList<ScriptEntry> entries, Func<ScriptEntry, ScriptMeta> load, Action<MetaWarning>? warn)
     {
         all = entries;
         this.load = load;
+        this.warn = warn;
         metas = new ScriptMeta?[entries.Count];
         tagSets = new HashSet<string>[entries.Count];
         shadowed = new bool[entries.Count];
@@ -44,46 +50,52 @@ public sealed class ScriptCatalog
         Entries = Enumerable.Range(0, all.Count).Where(i => !shadowed[i]).Select(i => all[i]).ToList();
     }
 
-    /// <summary>Loads the catalog; with an index file, from the index when no meta changed since it was written.</summary>
-    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<ScriptRoot> roots, string? indexFile = null, IClock? clock = null)
+    /// <summary>
+    /// Loads the catalog; with an index file, from the index when no meta changed since it was written. Warnings (skipped
+    /// metas, and later those of each script when first used) go to <paramref name="warn"/>.
+    /// </summary>
+    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<ScriptRoot> roots, string? indexFile = null, IClock? clock = null, Action<MetaWarning>? warn = null)
     {
         var rootList = roots.ToList();
         var loader = new ScriptLoader(fileSystem);
         var byDirectory = new Dictionary<string, ScriptRoot>(StringComparer.Ordinal);
         ScriptMeta? LoadIn(ScriptRoot root, string directory) => loader.TryLoad(directory) is { } meta ? WithRepo(meta, root) : null;
-        var skipped = new List<string>();
-        ScriptMeta? LoadOrSkip(ScriptRoot root, string directory)
-        {
-            // One unreadable meta in a library of hundreds must not take the other scripts away: it is left out
-            // and named (on the load that parses it; the index then keeps it out until the file changes).
-            // The workspace's own scripts stay strict: a broken one there is ours to fix, and fails the command.
-            try
-            {
-                return LoadIn(root, directory);
-            }
-            catch (MetaException e) when (root.Source != RootSource.Builtin)
-            {
-                skipped.Add($"the script in {directory} ({root.Repo}) is left out: {e.Message}");
-                return null;
-            }
-        }
-
         var index = indexFile is null ? null : new CatalogIndex(fileSystem, indexFile, clock ?? SystemClock.Instance);
         if (index?.TryRead(rootList) is { } indexed)
         {
-            foreach (var (root, entry) in indexed) byDirectory[entry.Directory] = rootList[root];
-            return new ScriptCatalog(indexed.Select(x => x.Entry).ToList(), e => LoadIn(byDirectory[e.Directory], e.Directory)
-                ?? throw new IOException($"script '{e.Alias}' vanished from '{e.Directory}' while cm was running"));
+            foreach (var skipped in indexed.Skipped) warn?.Invoke(skipped);
+            foreach (var (root, entry) in indexed.Scripts) byDirectory[entry.Directory] = rootList[root];
+            return new ScriptCatalog(indexed.Scripts.Select(x => x.Entry).ToList(), e => LoadIn(byDirectory[e.Directory], e.Directory)
+                ?? throw new IOException($"script '{e.Alias}' vanished from '{e.Directory}' while cm was running"), warn);
         }
 
-        var found = loader.Folders(rootList.Select(r => r.Path).ToList()).Select(f => (f.Root, Dir: f.Directory, Meta: LoadOrSkip(rootList[f.Root], f.Directory))).ToList();
+        var found = loader.Folders(rootList.Select(r => r.Path).ToList()).Select(f => LoadFolder(f.Root, f.Directory)).ToList();
         index?.Write(rootList, found);
-        return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!)) { Warnings = skipped };
+        foreach (var folder in found) if (folder.Error is not null) warn?.Invoke(folder.Error.ToWarning());
+        return new ScriptCatalog(found.Where(f => f.Meta is not null).Select(f => f.Meta!), warn);
+
+        CatalogIndex.Folder LoadFolder(int root, string directory)
+        {
+            try
+            {
+                return new CatalogIndex.Folder(root, directory, LoadIn(rootList[root], directory));
+            }
+            catch (MetaException e)
+            {
+                return new CatalogIndex.Folder(root, directory, null, e);
+            }
+            catch (Exception e) when (e is not (OutOfMemoryException or IOException or UnauthorizedAccessException) && loader.FindMeta(directory) is { } meta)
+            {
+                // A bug of ours on one odd meta must not take the catalog down with it.
+                return new CatalogIndex.Folder(root, directory, null,
+                    new MetaException($"could not be read: internal error ({e.GetType().Name}: {e.Message}); please report it", meta.Path));
+            }
+        }
     }
 
     /// <summary>Plain folders of script folders (tests, docs, tools): each root is its own repository named after the folder.</summary>
-    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots, string? indexFile = null, IClock? clock = null) =>
-        Load(fileSystem, roots.Select(r => ScriptRoot.Plain(r)), indexFile, clock);
+    public static ScriptCatalog Load(IFileSystem fileSystem, IEnumerable<string> roots, string? indexFile = null, IClock? clock = null, Action<MetaWarning>? warn = null) =>
+        Load(fileSystem, roots.Select(r => ScriptRoot.Plain(r)), indexFile, clock, warn);
 
     private static ScriptMeta WithRepo(ScriptMeta meta, ScriptRoot root) => meta with
     {
@@ -101,9 +113,6 @@ public sealed class ScriptCatalog
     }
 
     public static ScriptEntry Entry(ScriptMeta meta) => new(meta.Alias, meta.Uid, meta.Tags, meta.Directory, meta.Repo);
-
-    /// <summary>Scripts left out because their metas cannot be read (reported by the load that parsed them).</summary>
-    public IReadOnlyList<string> Warnings { get; private init; } = [];
 
     /// <summary>Every visible script's meta (parses all of them: for listings, docs and error hints, not the run path).</summary>
     public IReadOnlyList<ScriptMeta> All => Visible().Select(Meta).ToList();
@@ -168,6 +177,9 @@ public sealed class ScriptCatalog
     private ScriptMeta Meta(int i)
     {
         // Runs are single-threaded up to planning; the dashboard loads a fresh catalog per request.
-        return metas[i] ??= load(all[i]);
+        if (metas[i] is { } meta) return meta;
+        meta = metas[i] = load(all[i]);
+        if (warn is not null) foreach (var w in meta.Warnings) warn(w);
+        return meta;
     }
 }

@@ -81,16 +81,6 @@ public static partial class EnvRules
         }
     }
 
-    /// <summary>
-    /// A `+KEY` list's variable and separator: the path-list separator, or CM's custom one when the name after `+`
-    /// starts with a non-alphanumeric character (`+ CXXFLAGS` joins with spaces, `+,KEY` with commas).
-    /// </summary>
-    public static (string Name, char Separator) ListKey(string plusKey, char pathSeparator)
-    {
-        var name = plusKey[1..];
-        return name.Length > 1 && !char.IsLetterOrDigit(name[0]) ? (name[1..], name[0]) : (name, pathSeparator);
-    }
-
     /// <summary>Applies `+KEY` list entries onto the real variable (e.g. +PATH onto PATH) for a process environment.</summary>
     public static Dictionary<string, string> ForProcess(IReadOnlyDictionary<string, string> env, IReadOnlyDictionary<string, string> host, char listSeparator)
     {
@@ -103,6 +93,17 @@ public static partial class EnvRules
             result[name] = Join(v, current, separator);
         }
         return result;
+    }
+
+    /// <summary>
+    /// The variable a `+KEY` list key names and the separator of its items, as MLCFlow's convert_env_to_script reads
+    /// it: a character after `+` that is not a letter or digit is the separator (`+ CXXFLAGS` joins with spaces, `+,X`
+    /// with commas); otherwise the path-list separator.
+    /// </summary>
+    public static (string Name, char Separator) ListKey(string key, char pathListSeparator)
+    {
+        var name = key.StartsWith('+') ? key[1..] : key;
+        return key.StartsWith('+') && name.Length > 1 && !char.IsLetterOrDigit(name[0]) ? (name[1..], name[0]) : (name, pathListSeparator);
     }
 
     private static string Join(string first, string? rest, char separator)

@@ -65,6 +65,8 @@ public sealed record ScriptMeta
     /// <summary>SHA-256 of the meta text: a changed meta gives new cache keys.</summary>
     public required string ContentHash { get; init; }
     public required JObject Raw { get; init; }
+    /// <summary>What the meta reader read past (file:line:col each); the catalog reports them when the script is used.</summary>
+    public IReadOnlyList<MetaWarning> Warnings { get; init; } = [];
 
     public static IReadOnlyDictionary<string, string> Empty { get; } = new Dictionary<string, string>();
 

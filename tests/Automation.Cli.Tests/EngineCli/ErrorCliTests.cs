@@ -57,10 +57,20 @@ public sealed class ErrorCliTests : IDisposable
     }
 
     [Fact]
-    public void MalformedJsonGivesFileLineColumn()
+    public void MalformedJsonIsSkippedWithOneWarningGivingFileLineColumnAndOtherScriptsStillRun()
     {
         ws.AddScript("broken", "{\n  \"alias\": \"broken\",\n  \"tags\": [\"broken\",]\n  \"uid\": 1\n}");
-        AssertCleanError(ws.Cm("run", "script", "--tags=get,pythonish"), "broken/_cm.json:");
+
+        var run = ws.Cm("run", "script", "--tags=get,pythonish");
+        var named = ws.Cm("run", "script", "broken");
+
+        Assert.Equal(0, run.ExitCode);
+        var warning = Assert.Single(run.Stderr.Split('\n'), l => l.StartsWith("warning: ", StringComparison.Ordinal));
+        Assert.Contains(Path.Combine("broken", "_cm.json") + ":4:3: malformed JSON", warning);
+        Assert.EndsWith("the script is skipped", warning.TrimEnd());
+        Assert.Contains("warning: " + warning["warning: ".Length..], named.Stderr);
+        Assert.Contains("error: no script", named.Stderr);
+        Assert.NotEqual(0, named.ExitCode);
     }
 
     [Fact]

@@ -74,7 +74,7 @@ public sealed class CmCompatibilityTests() : ScriptTestBase(CmFormat)
         var copy = Path.Combine(Cm.Root, "cm-repo");
         CopyTree(CmFormat, copy);
 
-        var report = new ScriptImporter(force: false).Import(copy, targetRoot: null);
+        var report = new ScriptImporter(force: false).Import(copy, targetRoot: null).Lines;
 
         var json = JObject.Parse(File.ReadAllText(Path.Combine(copy, "get-cm-yaml-demo", "_cm.json")));
         var yaml = YamlMeta.ToJson(File.ReadAllText(Path.Combine(copy, "get-cm-yaml-demo", "_cm.yaml")), "x");
@@ -99,19 +99,48 @@ public sealed class CmCompatibilityTests() : ScriptTestBase(CmFormat)
     }
 
     [Fact]
-    public void Import_refuses_to_overwrite_without_force_and_rejects_bad_yaml_naming_the_file()
+    public void Import_refuses_to_overwrite_without_force_and_reports_bad_yaml_naming_the_file_and_line()
     {
         var copy = Path.Combine(Cm.Root, "one");
         CopyTree(Path.Combine(CmFormat, "get-cm-yaml-demo"), copy);
         new ScriptImporter(force: false).Import(copy, null);
-        var again = Assert.Throws<AutomationException>(() => new ScriptImporter(force: false).Import(copy, null));
+        var again = new ScriptImporter(force: false).Import(copy, null);
         new ScriptImporter(force: true).Import(copy, null);
         File.WriteAllText(Path.Combine(copy, "_cm.yaml"), "alias: broken\ntags: [get\n");
-        var bad = Assert.Throws<MetaException>(() => new ScriptImporter(force: true).Import(copy, null));
+        var bad = new ScriptImporter(force: true).Import(copy, null);
 
-        Assert.Contains("--force", again.Message);
-        Assert.Contains("malformed YAML", bad.Message);
-        Assert.Contains("_cm.yaml", bad.Message);
+        Assert.Contains("--force", Assert.Single(again.Failures));
+        Assert.Empty(again.Lines);
+        Assert.Contains("malformed YAML", Assert.Single(bad.Failures));
+        Assert.Contains(Path.Combine(copy, "_cm.yaml") + ":3:1:", bad.Failures[0]);
+    }
+
+    [Fact]
+    public void Import_goes_on_past_a_bad_folder_and_cm_import_reports_every_failure_at_the_end_with_the_count()
+    {
+        var repo = Path.Combine(Cm.Root, "mlc-repo");
+        CopyTree(Path.Combine(CmFormat, "get-cm-yaml-demo"), Path.Combine(repo, "a-good"));
+        Directory.CreateDirectory(Path.Combine(repo, "b-bad"));
+        File.WriteAllText(Path.Combine(repo, "b-bad", "meta.yaml"), "alias: b-bad\ntags: [get, b\n");
+        Directory.CreateDirectory(Path.Combine(repo, "c-mlc"));
+        File.WriteAllText(Path.Combine(repo, "c-mlc", "meta.yaml"), "alias: c-mlc\nuid: c1\ntags: [get, c]\nenv:\n  +PATH: [/opt/c/bin]\ndeps:\n- names: [x]\n");
+        Directory.CreateDirectory(Path.Combine(repo, "d-bad"));
+        File.WriteAllText(Path.Combine(repo, "d-bad", "meta.yaml"), "- not a mapping\n");
+
+        var r = CmProcess.Run(Cm.Root, "import", repo, "--to", Path.Combine(Cm.Root, "imported"));
+
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains("get-cm-yaml-demo: wrote", r.Stdout);
+        Assert.Contains("c-mlc: wrote", r.Stdout);
+        Assert.Contains("c-mlc/meta.yaml:7:3: 'deps[0]' has no 'tags'", r.Stdout);
+        var failed = r.Stderr.Split('\n').Where(l => l.StartsWith("failed: ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(2, failed.Count);
+        Assert.Contains(Path.Combine(repo, "b-bad", "meta.yaml") + ":3:1: malformed YAML", failed[0]);
+        Assert.Contains(Path.Combine(repo, "d-bad", "meta.yaml") + ":1:1: the meta is not a YAML mapping", failed[1]);
+        Assert.Contains("error: 2 of 4 script folders could not be imported", r.Stderr);
+        Assert.True(r.Stderr.IndexOf("error: 2 of 4", StringComparison.Ordinal) > r.Stderr.LastIndexOf("failed: ", StringComparison.Ordinal));
+        var json = JObject.Parse(File.ReadAllText(Path.Combine(Cm.Root, "imported", "c-mlc", "_cm.json")));
+        Assert.Equal("/opt/c/bin", (string?)json["env"]!["+PATH"]![0]);
     }
 
     private static void CopyTree(string from, string to)

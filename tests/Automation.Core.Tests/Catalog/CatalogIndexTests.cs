@@ -1,4 +1,5 @@
 using Automation.Core.Catalog;
+using Automation.Core.Meta;
 using Automation.Core.Tests.Actions;
 using Automation.Core.Tests.Caching;
 using Automation.Core.World;
@@ -27,8 +28,20 @@ public sealed class CatalogIndexTests : IDisposable
         File.SetLastWriteTimeUtc(file, at ?? Written);
     }
 
+    private readonly List<MetaWarning> warnings = [];
+
     private ScriptCatalog Load(params string[] roots) =>
-        ScriptCatalog.Load(PhysicalFileSystem.Instance, roots.Length == 0 ? [Scripts] : roots, IndexFile, clock);
+        ScriptCatalog.Load(PhysicalFileSystem.Instance, roots.Length == 0 ? [Scripts] : roots, IndexFile, clock, warnings.Add);
+
+    private string Yaml(string alias, string text, string name = ScriptLoader.MlcYamlMetaName)
+    {
+        var folder = Path.Combine(Scripts, alias);
+        Directory.CreateDirectory(folder);
+        var file = Path.Combine(folder, name);
+        File.WriteAllText(file, text);
+        File.SetLastWriteTimeUtc(file, Written);
+        return file;
+    }
 
     /// <summary>Replaces a meta with unparsable text of the same size and time: only a reader that skips the file survives it.</summary>
     private void CorruptKeepingStamp(string alias)
@@ -110,5 +123,67 @@ public sealed class CatalogIndexTests : IDisposable
 
         Assert.Equal("mine", Assert.Single(shadowed.Find(TagQuery.Parse("get,python3"))).Uid);
         Assert.Equal("mine", Assert.Single(Load(user, Scripts).Find(TagQuery.Parse("get,python3"))).Uid);
+    }
+
+    [Fact]
+    public void AnUnreadableMetaIsSkippedWithOneWarningOnFullAndOnIndexedLoads()
+    {
+        Script("get-python3", "get,python3");
+        var bad = Yaml("get-broken", "alias: get-broken\ntags: [get, broken\n");
+
+        var full = Load();
+        var indexed = Load();
+
+        Assert.Equal(["get-python3"], full.Entries.Select(e => e.Alias));
+        Assert.Equal(["get-python3"], indexed.Entries.Select(e => e.Alias));
+        Assert.Equal(2, warnings.Count);
+        Assert.All(warnings, w => Assert.StartsWith($"{bad}:3:1: malformed YAML: ", w.ToString()));
+        Assert.All(warnings, w => Assert.EndsWith("; the script is skipped", w.ToString()));
+        Assert.Equal(warnings[0], warnings[1]);
+        Assert.Contains("\nb\t", File.ReadAllText(IndexFile));
+    }
+
+    [Fact]
+    public void AFixedMetaIsReadAgainAndNoLongerReported()
+    {
+        Yaml("get-broken", "alias: get-broken\ntags: [get, broken\n");
+        Load();
+        Yaml("get-broken", "alias: get-broken\ntags: [get, broken]\n");
+        warnings.Clear();
+
+        Assert.Single(Load().Find(TagQuery.Parse("broken")));
+        Assert.Empty(warnings);
+    }
+
+    [Fact]
+    public void MlcMetaYamlFoldersAreScriptsAndCmNamesComeFirst()
+    {
+        Yaml("get-mlc", "alias: get-mlc\nuid: u1\ntags: [get, mlc]\n");
+        Yaml("get-both", "alias: get-both\nuid: u2\ntags: [from-yaml]\n");
+        Yaml("get-both", """{"alias":"get-both","uid":"u2","tags":["from-json"]}""", ScriptLoader.JsonMetaName);
+        Yaml("get-json", """{"alias":"get-json","uid":"u3","tags":["mlc-json"]}""", ScriptLoader.MlcJsonMetaName);
+
+        var catalog = Load();
+
+        Assert.Single(catalog.Find(TagQuery.Parse("get,mlc")));
+        Assert.Equal(["from-json"], catalog.FindByAliasOrUid("get-both")!.Tags);
+        Assert.Single(catalog.Find(TagQuery.Parse("mlc-json")));
+        Assert.Single(Load().Find(TagQuery.Parse("get,mlc")));
+    }
+
+    [Fact]
+    public void WhatAReadableMetaGetsWrongIsReportedOnceWhenTheScriptIsFirstUsed()
+    {
+        Yaml("get-a", "alias: get-a\ntags: [get, a]\ndeps:\n- names: [x]\n");
+        Script("get-b", "get,b");
+
+        var catalog = Load();
+        Assert.Empty(warnings);
+        catalog.FindByAliasOrUid("get-a");
+        catalog.Find(TagQuery.Parse("get,a"));
+
+        var w = Assert.Single(warnings, w => !w.VerboseOnly);
+        Assert.Equal((4, 3), (w.Line, w.Column));
+        Assert.Contains("has no 'tags'", w.Message);
     }
 }
