@@ -43,17 +43,61 @@ public sealed class MlcFlowOracle : IDisposable
     public string MlcCache => Path.Combine(MlcDir, "repos", "local", "cache");
     public string CmRepos => Path.Combine(root, "cm-repos");
     public TempWorkspace Workspace { get; } = null!;
-    public IReadOnlyDictionary<string, string> CmEnv => new Dictionary<string, string> { ["CM_REPOS"] = CmRepos, ["PATH"] = CleanPath };
+    public IReadOnlyDictionary<string, string> CmEnv => new Dictionary<string, string>(ToolEnv) { ["CM_REPOS"] = CmRepos };
 
-    /// <summary>PATH without MLCFlow's venv, so that both tools see the same python3 and tools.</summary>
-    private static string CleanPath => string.Join(':', (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Where(p => !p.Contains("cm-oracle-", StringComparison.Ordinal)));
+    /// <summary>
+    /// What both tools run with: the system PATH (Debian's python3 with its python3-* packages, not MLCFlow's venv or a
+    /// developer's pyenv), and pip builds without an isolated build env, which would need the network (the library's
+    /// LoadGen build runs `pip install .`).
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, string> ToolEnv = new Dictionary<string, string>
+    {
+        ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ["PIP_NO_BUILD_ISOLATION"] = "0",
+    };
+
+    /// <summary>
+    /// A local git repository shaped like github.com/mlcommons/inference, built from the vendored LoadGen, submission
+    /// checker and compliance tarballs (what the library's inference-src and LoadGen scripts read), as a file:// URL.
+    /// </summary>
+    public string InferenceRepoUrl => inferenceRepo.Value;
+
+    private Lazy<string> inferenceRepo => field ??= new(() =>
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(root, "inference-repo")).FullName;
+        foreach (var tarball in new[] { "mlperf-inference-loadgen-b66003e.tar.gz", "mlperf-submission-checker-b66003e.tar.gz", "mlperf-compliance-b66003e.tar.gz" })
+        {
+            using var file = File.OpenRead(Path.Combine(RepoPaths.SharedVendor, tarball));
+            using var gzip = new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress);
+            System.Formats.Tar.TarFile.ExtractToDirectory(gzip, dir, overwriteFiles: true);
+        }
+        return GitRepo(dir, "master");
+    });
+
+    /// <summary>A small local git repository (one commit on main) as a file:// URL.</summary>
+    public string SmallRepoUrl => smallRepo.Value;
+
+    private Lazy<string> smallRepo => field ??= new(() =>
+    {
+        var dir = Directory.CreateDirectory(Path.Combine(root, "small-repo")).FullName;
+        File.WriteAllText(Path.Combine(dir, "README"), "a repository made by the test\n");
+        return GitRepo(dir, "main");
+    });
+
+    private static string GitRepo(string dir, string branch)
+    {
+        Scripts.GitRepoScriptTests.Git(dir, "init", "-q", "-b", branch);
+        Scripts.GitRepoScriptTests.Git(dir, "add", "-A");
+        Scripts.GitRepoScriptTests.Git(dir, "commit", "-q", "-m", "fixture");
+        return new Uri(dir).AbsoluteUri;
+    }
 
     /// <summary>`mlc run script --tags=TAGS --quiet -j` (MLCFlow prints the -j document through its logger).</summary>
     public JObject Mlc(string tags, params string[] extra)
     {
         var cwd = Directory.CreateDirectory(Path.Combine(root, "mlc-cwd")).FullName;
         var result = Run(Path.Combine(MlcDir, "venv", "bin", "mlc"), ["run", "script", "--tags=" + tags, "--quiet", "-j", .. extra], cwd,
-            new Dictionary<string, string> { ["MLC_REPOS"] = Path.Combine(MlcDir, "repos"), ["PATH"] = CleanPath }, TimeSpan.FromMinutes(10));
+            new Dictionary<string, string>(ToolEnv) { ["MLC_REPOS"] = Path.Combine(MlcDir, "repos") }, TimeSpan.FromMinutes(10));
         Assert.True(result.Exit == 0, $"mlc run script --tags={tags} failed ({result.Exit}):\n{Tail(result.Output)}");
         var at = result.Output.LastIndexOf("INFO ] - {", StringComparison.Ordinal);
         Assert.True(at >= 0, $"mlc printed no -j document:\n{Tail(result.Output)}");
