@@ -34,7 +34,7 @@ public sealed record ImportReport(IReadOnlyList<string> Lines, IReadOnlyList<str
 
 /// <summary>
 /// The conversion itself: YAML meta (read as PyYAML reads it) → JSON, checked by the meta reader, plus notes on what
-/// will not run here. A folder that fails is reported and the others are still imported.
+/// need python3 here. A folder that fails is reported and the others are still imported.
 /// </summary>
 public sealed class ScriptImporter(bool force)
 {
@@ -80,7 +80,7 @@ public sealed class ScriptImporter(bool force)
         var lines = new List<string> { $"{meta.Alias}: wrote {jsonPath} ({meta.Tags.Count} tags, {meta.Variations.Count} variations, {meta.AllDeps().Count()} deps)" };
         lines.AddRange(meta.Warnings.Where(w => !w.VerboseOnly).Select(w => "  warning: " + w));
         if (File.Exists(Path.Combine(folder, "customize.py")))
-            lines.Add($"  note: {meta.Alias} has customize.py, which this engine does not run; running the script fails with a message until its preprocess/postprocess logic is expressed in the meta (detect, env) or in run.sh (docs/cm-compatibility.md).");
+            lines.Add($"  note: {meta.Alias} has customize.py: its hooks run in the customize.py host, which needs python3 (docs/customize-host.md).");
         if (!File.Exists(Path.Combine(folder, "run.sh")) && !File.Exists(Path.Combine(folder, "run.bat")) && meta.Detect is null && meta.Builtin is null && !meta.AllDeps().Any())
             lines.Add($"  note: {meta.Alias} has no run script, detect block or deps, so running it does nothing.");
         return lines;

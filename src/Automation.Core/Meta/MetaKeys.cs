@@ -44,7 +44,7 @@ public static class MetaKeys
             ("env", "docs/env-rules.md"), ("default_env", "docs/env-rules.md"), ("new_env_keys", "export filter"), ("new_state_keys", "export filter"),
             ("local_env_keys", ""), ("input_mapping", ""), ("input_description", "`cm show`, docs"),
             ("deps", ""), ("prehook_deps", ""), ("posthook_deps", ""), ("post_deps", ""),
-            ("predeps", "customize.py is not run, so there is no predeps hook to switch off"),
+            ("predeps", "`predeps: false` keeps customize.py's predeps hook from running"),
             ("variations", "docs/meta-reference.md"), ("versions", ""), ("default_version", ""), ("sort", "ties between scripts with the same tags"),
             ("docker", "read by `cm docker script`"),
             ("install_deps", "ours"), ("detect", "ours (docs/detection.md)"), ("builtin", "ours"), ("cache_key_env", "ours"),
