@@ -35,6 +35,38 @@ public sealed class CustomizeHostTests : IDisposable
     }
 
     [Fact]
+    public async Task A_nested_run_from_a_hook_goes_back_into_the_same_engine_run()
+    {
+        Script("inner-tool", """{"alias":"inner-tool","uid":"i1","tags":["inner-tool"],"cache":true,"new_env_keys":["CM_INNER_*"]}""",
+            "def preprocess(i):\n    i['env']['CM_INNER_SEEN'] = i['env'].get('CM_FROM_OUTER', 'nothing')\n    return {'return': 0}\n");
+        Script("outer-app", """{"alias":"outer-app","uid":"o1","tags":["outer-app"],"new_env_keys":["CM_OUTER_*"]}""", """
+            import mlc
+            from cmind import utils
+
+            def preprocess(i):
+                env = i['env']
+                r = mlc.access({'action': 'run', 'automation': 'script', 'tags': 'inner-tool', 'env': {'CM_FROM_OUTER': 'hello'}, 'quiet': True})
+                if r['return'] > 0:
+                    return r
+                env['CM_OUTER_GOT'] = r['new_env']['CM_INNER_SEEN']
+                found = i['automation'].action_object.access({'action': 'search', 'automation': 'script', 'tags': 'inner-tool'})
+                env['CM_OUTER_FOUND'] = found['list'][0].path
+                return {'return': 0}
+            """.Replace("            ", ""));
+
+        var run = await Cm.RunAsync("outer-app");
+
+        Assert.Equal("hello", run.Root.Outcome.NewEnv["CM_OUTER_GOT"]);
+        Assert.Equal(Path.Combine(root, "inner-tool"), run.Root.Outcome.NewEnv["CM_OUTER_FOUND"]);
+        // The nested run is a step of this run, with this run's cache: a second run serves it from there.
+        Assert.Contains(run.Steps, s => s.Script == "inner-tool" && s.Cached);
+        Assert.Equal(1, Cm.PythonStarts);
+        // The host outlives the run (its cwd, the first run's work folder, is gone when the second run remakes it).
+        var again = await Cm.RunAsync("outer-app");
+        Assert.Contains(again.Steps, s => s.Script == "inner-tool" && s.FromCache);
+    }
+
+    [Fact]
     public async Task A_hook_that_raises_names_the_script_the_hook_the_line_and_leaves_no_entry()
     {
         Script("bad-raise", """{"alias":"bad-raise","uid":"b1","tags":["bad-raise"],"cache":true}""",

@@ -59,7 +59,7 @@ def hook_surroundings(work_dir, script_dir, env):
     restore both afterwards (remembering folders the hook appended, as CM's sys.path would)."""
     wanted = [HOST_DIR, script_dir] + python_path_entries(env) + _HOOK_ADDED_PATH + _BASE_PATH
     saved_path = list(sys.path)
-    saved_cwd = os.getcwd()
+    saved_cwd = _current_dir()
     sys.path[:] = list(dict.fromkeys(wanted))
     before = set(sys.path)
     try:
@@ -69,4 +69,14 @@ def hook_surroundings(work_dir, script_dir, env):
     finally:
         _HOOK_ADDED_PATH.extend(p for p in sys.path if p not in before and p not in _HOOK_ADDED_PATH)
         sys.path[:] = saved_path
-        os.chdir(saved_cwd)
+        if saved_cwd is not None and os.path.isdir(saved_cwd):
+            os.chdir(saved_cwd)
+
+
+def _current_dir():
+    """The cwd, or None when it no longer exists: the host outlives the work folders of earlier steps, and an engine
+    that reuses a step's folder name removes the old one first."""
+    try:
+        return os.getcwd()
+    except FileNotFoundError:
+        return None
