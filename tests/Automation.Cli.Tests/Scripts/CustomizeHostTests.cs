@@ -67,6 +67,28 @@ public sealed class CustomizeHostTests : IDisposable
     }
 
     [Fact]
+    public void A_run_served_wholly_from_the_cache_starts_no_python()
+    {
+        using var ws = new TempWorkspace();
+        var dir = ws.AddScript("cached-hook", """{"alias":"cached-hook","uid":"c1","tags":["cached-hook"],"cache":true,"new_env_keys":["CM_CACHED_*"]}""");
+        File.WriteAllText(Path.Combine(dir, "customize.py"), "def preprocess(i):\n    i['env']['CM_CACHED_HOOK'] = 'ran'\n    return {'return': 0}\n");
+        // A python3 that notes each start, then runs the real one.
+        var starts = Path.Combine(ws.Root, "python-starts.log");
+        var python = Path.Combine(ws.Root, "counting-python3");
+        File.WriteAllText(python, $"#!/bin/sh\necho started >> '{starts}'\nexec python3 \"$@\"\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(python, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var env = new Dictionary<string, string> { ["CM_PYTHON_HOST"] = python };
+
+        var first = ws.Cm(env, "run", "script", "cached-hook", "-j");
+        var second = ws.Cm(env, "run", "script", "cached-hook", "-j");
+
+        Assert.True(first.ExitCode == 0, first.All);
+        Assert.True(second.ExitCode == 0, second.All);
+        Assert.Equal("ran", (string?)Newtonsoft.Json.Linq.JObject.Parse(second.Stdout)["new_env"]!["CM_CACHED_HOOK"]);
+        Assert.Single(File.ReadAllLines(starts));
+    }
+
+    [Fact]
     public async Task A_hook_that_raises_names_the_script_the_hook_the_line_and_leaves_no_entry()
     {
         Script("bad-raise", """{"alias":"bad-raise","uid":"b1","tags":["bad-raise"],"cache":true}""",
