@@ -26,6 +26,7 @@ internal sealed class YamlComposer(string file)
     /// <summary>The document's root, or null for an empty stream (PyYAML's None).</summary>
     public YamlTreeNode? Compose(string text)
     {
+        RefuseTabsPyYamlRefuses(text);
         var scanner = new Scanner(new StringReader(text));
         try
         {
@@ -63,13 +64,17 @@ internal sealed class YamlComposer(string file)
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             var name = alias.Value.Value;
+            CheckAnchorName(name, alias.Start);
             if (open.Contains(name)) throw Error(alias.Start, $"alias '{name}' refers to a node that contains it (a recursive structure cannot be a meta)");
             return anchors.TryGetValue(name, out var target) ? target : throw Error(alias.Start, $"found undefined alias '{name}'");
         }
-        var start = (NodeEvent)parser.Current!;
+        // YamlDotNet lets some malformed input through as a stray end event where a node belongs (`  : key:`); PyYAML refuses it.
+        if (parser.Current is not NodeEvent start)
+            throw Error(parser.Current!.Start, "expected a node here (a key, value or list item)");
         var anchor = start.Anchor.IsEmpty ? null : start.Anchor.Value;
         if (anchor is not null)
         {
+            CheckAnchorName(anchor, start.Start);
             // PyYAML's composer refuses a second anchor of the same name.
             if (anchors.ContainsKey(anchor) || open.Contains(anchor)) throw Error(start.Start, $"found duplicate anchor '{anchor}'");
             open.Add(anchor);
@@ -101,7 +106,7 @@ internal sealed class YamlComposer(string file)
                 node = new YamlTreeMapping(tag is null or "!" ? "tag:yaml.org,2002:map" : tag, start.Start, pairs);
                 break;
             default:
-                throw Error(start.Start, $"unexpected {start.GetType().Name}");
+                throw Error(start.Start, "expected a node here (a key, value or list item)");
         }
         if (anchor is not null)
         {
@@ -112,6 +117,57 @@ internal sealed class YamlComposer(string file)
     }
 
     private static MetaYamlException Error(Mark at, string message) => new(at, message);
+
+    /// <summary>
+    /// PyYAML ends an anchor name at the first character that is not a letter, digit, `-` or `_`; YamlDotNet (YAML 1.2)
+    /// takes more (`&amp;env:` is the anchor `env:` to it, but `&amp;env` then `:` to PyYAML). Such a name is refused rather
+    /// than read differently from CM.
+    /// </summary>
+    private static void CheckAnchorName(string name, Mark at)
+    {
+        if (!name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_'))
+            throw Error(at, $"the anchor or alias name '{name}' has characters PyYAML does not take into a name (only letters, digits, - and _)");
+    }
+
+    /// <summary>
+    /// PyYAML takes a tab only inside quoted and block scalars and comments; anywhere else (after `key:`, inside a plain
+    /// scalar, between flow items) it fails with "found character '\t' that cannot start any token", while YamlDotNet,
+    /// as YAML 1.2 allows, reads on. Such a meta is refused here too, at the tab.
+    /// </summary>
+    private void RefuseTabsPyYamlRefuses(string text)
+    {
+        if (!text.Contains('\t')) return;
+        var allowed = new List<(long From, long To)>();
+        var scanner = new Scanner(new StringReader(text), skipComments: false);
+        var scanned = (long)text.Length;
+        try
+        {
+            // The scanner repeats an Error token forever where the parser would throw; stop at the first.
+            for (var tokens = 0; scanner.MoveNext() && tokens < 4 * text.Length + 16; tokens++)
+            {
+                if (scanner.Current is YamlDotNet.Core.Tokens.Error error)
+                {
+                    scanned = error.Start.Index;
+                    break;
+                }
+                if (scanner.Current is YamlDotNet.Core.Tokens.Scalar { Style: not ScalarStyle.Plain } or YamlDotNet.Core.Tokens.Comment)
+                    allowed.Add((scanner.Current.Start.Index, scanner.Current.End.Index));
+            }
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
+        {
+            // The parse reports what stopped the scanner; only the tabs up to there are judged here.
+            scanned = scanner.CurrentPosition.Index;
+        }
+        for (var i = text.IndexOf('\t'); i >= 0 && i <= scanned; i = text.IndexOf('\t', i + 1))
+        {
+            if (allowed.Any(a => i >= a.From && i < a.To)) continue;
+            var line = 1 + text.AsSpan(0, i).Count('\n');
+            var lineStart = i == 0 ? 0 : text.LastIndexOf('\n', i - 1) + 1;
+            throw new MetaException("malformed YAML: found character '\\t' that cannot start any token (PyYAML takes tabs only in quoted or block scalars and comments)",
+                file, line: line, column: i - lineStart + 1);
+        }
+    }
 
     /// <summary>A composition error of ours, raised through the parser's exception type to share its handling.</summary>
     private sealed class MetaYamlException(Mark at, string message) : YamlException(at, at, message);

@@ -48,3 +48,27 @@ public sealed class BrokenMetaCliTests : IDisposable
         Assert.Contains("CM_TOOL_RAN", run.Stdout);
     }
 }
+
+/// <summary>What PyYAML accepts silently is said only with --verbose.</summary>
+public sealed class VerboseMetaWarningCliTests : IDisposable
+{
+    private readonly TempWorkspace ws = new();
+
+    public void Dispose() => ws.Dispose();
+
+    [Fact]
+    public void A_duplicate_key_takes_the_last_value_and_is_reported_only_with_verbose()
+    {
+        var dir = Path.Combine(ws.Root, "scripts", "get-dup");
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, "meta.yaml"), "alias: get-dup\nuid: d1\ntags: [get, first]\ncache: false\ntags: [get, dup]\n");
+
+        var quiet = ws.Cm("find", "script", "--tags=get,dup");
+        var verbose = ws.Cm("find", "script", "--tags=get,dup", "--verbose");
+
+        Assert.Equal(0, quiet.ExitCode);
+        Assert.StartsWith("get-dup ", quiet.Stdout);
+        Assert.DoesNotContain("warning:", quiet.Stderr);
+        Assert.Contains($"warning: {Path.Combine(dir, "meta.yaml")}:5:1: duplicate key 'tags' (first at line 3); the last one wins, as in PyYAML", verbose.Stderr);
+    }
+}
