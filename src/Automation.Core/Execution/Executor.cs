@@ -275,20 +275,9 @@ public sealed class Executor(
             version = result.Version ?? version;
             scriptName = result.ScriptName ?? scriptName;
             extraTags.AddRange(result.ExtraCacheTags);
-            if (result.Meta is { } meta) prepared = WithDepsFrom(prepared, meta);
+            if (result.Meta is { } meta) prepared = HookRequests.WithDepsFrom(prepared, meta);
             return result;
         }
-    }
-
-    /// <summary>The call with its dep lists as a hook left them in its meta (CM's hooks edit meta['prehook_deps'] in place).</summary>
-    private static PreparedCall WithDepsFrom(PreparedCall prepared, JObject meta)
-    {
-        var script = prepared.Script;
-        var phases = new[] { (DepPhase.Deps, "deps"), (DepPhase.Prehook, "prehook_deps"), (DepPhase.Posthook, "posthook_deps"), (DepPhase.Post, "post_deps") };
-        var deps = prepared.DepSpecs.Where(d => d.Phase == DepPhase.Install).ToList();
-        foreach (var (phase, key) in phases)
-            deps.AddRange(MetaReader.ReadDeps(meta, key, script.MetaFile, script.Alias).Select(d => (phase, d)));
-        return prepared with { DepSpecs = deps };
     }
 
     /// <summary>
@@ -297,63 +286,24 @@ public sealed class Executor(
     /// </summary>
     private async Task<JObject> AccessAsync(JObject request, PreparedCall caller, IReadOnlyDictionary<string, string> callerEnv, RunState run, CancellationToken ct)
     {
-        var action = request.Value<string>("action") ?? "run";
-        var automation = (request.Value<string>("automation") ?? request.Value<string>("target") ?? "script").Split(',')[0];
-        var tags = request["tags"] is JArray list ? list.Select(t => t.ToString()).ToList() : TagQuery.Split(request.Value<string>("tags") ?? "").ToList();
-        var query = TagQuery.FromTags(tags);
-        if (automation == "cache")
-            return action is "search" or "find" or "show" ? Ok(new JArray(cache.Search(tags))) : Unsupported(action, automation);
-        if (automation != "script") return Unsupported(action, automation);
-        if (action is "search" or "find")
-            return Ok(new JArray(decider.Selector.Catalog.Find(query).Select(m => new JObject
-            {
-                ["path"] = m.Directory, ["alias"] = m.Alias, ["uid"] = m.Uid, ["meta"] = m.Raw.DeepClone(),
-            })));
-        if (action != "run") return Unsupported(action, automation);
-
-        var step = await NestedCallAsync(request, caller, callerEnv, run, ct);
-        var after = new Dictionary<string, string>(step.Node.Env, StringComparer.Ordinal);
-        EnvRules.MergeInto(after, step.Record.Outcome.NewEnv, host.PathListSeparator);
-        var result = Ok(null);
-        result["new_env"] = EnvJson.From(step.Record.Outcome.NewEnv);
-        result["env"] = EnvJson.From(after);
-        result["new_state"] = step.Record.Outcome.NewState.DeepClone();
-        result["state"] = step.Record.Outcome.NewState.DeepClone();
-        result["deps"] = new JArray();
-        if (step.Record.Outcome.Version is { } v) result["version"] = v;
-        return result;
-
-        static JObject Ok(JArray? list) => list is null ? new JObject { ["return"] = 0 } : new JObject { ["return"] = 0, ["list"] = list };
-        static JObject Unsupported(string action, string automation) =>
-            new() { ["return"] = 1, ["error"] = $"access action '{action}' on automation '{automation}' is not supported by this engine (docs/customize-host.md)" };
+        var access = HookRequests.Read(request);
+        switch (access.Kind)
+        {
+            case HookRequests.Kind.SearchCache:
+                return HookRequests.Found(cache.Search(access.Tags));
+            case HookRequests.Kind.SearchScripts:
+                return HookRequests.Found(decider.Selector.Catalog.Find(TagQuery.FromTags(access.Tags)).Select(HookRequests.Describe).ToList());
+            case HookRequests.Kind.Run:
+                var step = await NestedCallAsync(request, caller, callerEnv, run, ct);
+                return HookRequests.Ran(step.Node.Env, step.Record.Outcome, host.PathListSeparator);
+            default:
+                return HookRequests.Unsupported(access);
+        }
     }
 
     /// <summary>A run asked for by a hook (`access` with action run, or preprocess's script to run instead).</summary>
-    private async Task<Step> NestedCallAsync(JObject request, PreparedCall caller, IReadOnlyDictionary<string, string> callerEnv, RunState run, CancellationToken ct)
-    {
-        var tags = request["tags"] is JArray list ? list.Select(t => t.ToString()).ToList() : TagQuery.Split(request.Value<string>("tags") ?? "").ToList();
-        var query = TagQuery.FromTags(tags);
-        var script = decider.Selector.Select(query, $"customize.py of '{caller.Script.Alias}'");
-        var env = request["env"] is JObject given
-            ? given.Properties().Select(p => (p.Name, Value: EnvJson.Value(p.Name, p.Value))).Where(p => p.Value is not null).ToDictionary(p => p.Name, p => p.Value!, StringComparer.Ordinal)
-            : EnvRules.ForDep(callerEnv, [], ScriptMeta.Empty, EnvRules.LocalKeys(caller.Script.EnvPrefix));
-        var inputs = request.Properties()
-            .Where(p => p.Value is JValue { Type: not JTokenType.Null } && (script.InputMapping.ContainsKey(p.Name) || EngineInputs.EnvKey(p.Name, script.EnvPrefix) is not null))
-            .ToDictionary(p => p.Name, p => EnvJson.Value(p.Name, p.Value) ?? "", StringComparer.Ordinal);
-        return await CallAsync(new CallRequest
-        {
-            Script = script,
-            Variations = query.Variations,
-            ExcludedVariations = query.ExcludedVariations,
-            Env = env,
-            Inputs = inputs,
-            EnvOverrides = run.EnvOverrides,
-            Version = new Versioning.VersionConstraint(request.Value<string>("version"), request.Value<string>("version_min"), request.Value<string>("version_max"),
-                request.Value<string>("version_max_usable"), $"customize.py of '{caller.Script.Alias}'"),
-            Adr = caller.Adr,
-            ScriptTags = query.Required,
-        }, run, ct);
-    }
+    private Task<Step> NestedCallAsync(JObject request, PreparedCall caller, IReadOnlyDictionary<string, string> callerEnv, RunState run, CancellationToken ct) =>
+        CallAsync(HookRequests.Call(request, caller, callerEnv, decider.Selector, run.EnvOverrides), run, ct);
 
     /// <summary>
     /// The engine's own keys with the script's library prefix (CM_ or MLC_), as CM sets them before a script's deps:
