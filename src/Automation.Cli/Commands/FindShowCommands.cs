@@ -26,6 +26,9 @@ public static class FindShowCommands
             // Entries only: the catalog index answers without parsing a single meta (docs/repos.md: under 50 ms with a library).
             var catalog = engine.Catalog;
             var found = catalog.FindEntries(query, includeShadowed: true).OrderBy(s => s.Alias, StringComparer.Ordinal).ToList();
+            // With --verbose the listed metas are read, so that what the reader read past in them is reported.
+            if (Program.Verbose)
+                foreach (var s in found) catalog.FindByAliasOrUid(s.QualifiedName);
             if (parse.GetValue(g.Json))
                 Console.Out.WriteLine(new JArray(found.Select(s => Json(s, catalog.ShadowedBy(s)))).ToString(Formatting.Indented));
             else

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Core.Env;
@@ -21,14 +20,9 @@ public static class EnvJson
         _ => Text(value),
     };
 
-    public static string? Text(JToken? t) => t?.Type switch
-    {
-        null or JTokenType.Null or JTokenType.Undefined => null,
-        JTokenType.String => t.Value<string>(),
-        JTokenType.Boolean => t.Value<bool>() ? "True" : "False",
-        JTokenType.Integer => t.ToString(Newtonsoft.Json.Formatting.None),
-        JTokenType.Float => t.Value<double>().ToString("R", CultureInfo.InvariantCulture) is var r && !r.Contains('.') && !r.Contains('E') ? r + ".0" : t.Value<double>().ToString("R", CultureInfo.InvariantCulture),
-        _ => t.ToString(Newtonsoft.Json.Formatting.None),
-    };
+    /// <summary>A value as CM's Python sees it after str() (see <see cref="Meta.PythonText"/>); null for null; JSON text for the rest.</summary>
+    public static string? Text(JToken? t) => t is null || t.Type is JTokenType.Null or JTokenType.Undefined
+        ? null
+        : Meta.PythonText.Str(t) ?? t.ToString(Newtonsoft.Json.Formatting.None);
 
 }

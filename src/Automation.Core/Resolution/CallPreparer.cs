@@ -63,7 +63,7 @@ public static class CallPreparer
         var variations = VariationSelector.Select(script, request.Variations, request.ExcludedVariations);
         var env = new Dictionary<string, string>(request.Env, StringComparer.Ordinal);
         foreach (var (k, v) in script.DefaultEnv) env.TryAdd(k, v);
-        foreach (var (k, v) in script.Env) env[k] = v;
+        Layer(env, script.Env);
         ApplyInputs(script, request.Inputs, env);
 
         var version = VersionFrom(request.Version, env, prefix);
@@ -72,12 +72,12 @@ public static class CallPreparer
         if (versionSpec is not null)
         {
             foreach (var (k, v) in versionSpec.DefaultEnv) env.TryAdd(k, v);
-            foreach (var (k, v) in versionSpec.Env) env[k] = v;
+            Layer(env, versionSpec.Env);
         }
         foreach (var v in variations)
         {
             foreach (var (k, val) in v.Body.DefaultEnv) env.TryAdd(k, val);
-            foreach (var (k, val) in v.Body.Env) env[k] = val;
+            Layer(env, v.Body.Env);
         }
         SetVersionEnv(env, version, planned, prefix);
         foreach (var (k, v) in request.EnvOverrides) env[k] = v;
@@ -138,6 +138,10 @@ public static class CallPreparer
             script.NewStateKeys.Concat(variations.SelectMany(v => v.Body.NewStateKeys)).Distinct(StringComparer.Ordinal).ToList(),
             state) { Request = request };
     }
+
+    /// <summary>A meta's `env` over the env so far, as CM's merge_dicts lays it: values overwrite, `+KEY` lists gain new items.</summary>
+    private static void Layer(Dictionary<string, string> env, IReadOnlyDictionary<string, string> layer) =>
+        EnvRules.MergeInto(env, layer, Path.PathSeparator);
 
     /// <summary>`extra_cache_tags_from_env`: each comma-separated value of the key becomes a tag with the prefix.</summary>
     private static IEnumerable<string> TagsFrom(string prefix, string value) =>

@@ -86,6 +86,15 @@ public sealed class CmDepKeysTests
     }
 
     [Fact]
+    public void PlusKeyListsOfTheMetaAndItsVariationsAreAppendedNotOverwritten()
+    {
+        var c = new FixtureCatalog()
+            .Add("""{"alias":"build","uid":"b","tags":["build"],"env":{"+CFLAGS":"-O2"},"variations":{"debug":{"env":{"+CFLAGS":["-g","-O2"]}}}}""");
+        var plan = Resolve(c, "build", "_debug");
+        Assert.Equal(string.Join(Path.PathSeparator, "-O2", "-g"), plan.Root.Env["+CFLAGS"]);
+    }
+
+    [Fact]
     public void ExtraCacheTagsFromEnvBecomeTagsAndKeyInputs()
     {
         var c = new FixtureCatalog()
