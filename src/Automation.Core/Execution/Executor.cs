@@ -247,7 +247,7 @@ public sealed class Executor(
         await RunDepsAsync(prepared, DepPhase.Post, env, state, run, edges, ct);
 
         if (version is null && env.TryGetValue(EngineKeys.For(script).Version, out var v) && node.PlannedVersion is null) version = v;
-        var exported = EnvRules.Export(env, prepared.NewEnvKeys);
+        var exported = WithoutInherited(EnvRules.Export(env, prepared.NewEnvKeys), prepared);
         var exportedState = new JObject(state.Properties().Where(p => EnvRules.MatchesAny(p.Name, prepared.NewStateKeys)));
         foreach (var key in script.ValidateEnvPaths)
             if (exported.TryGetValue(key, out var p) && p.Length > 0) validate.Add(p);
@@ -278,6 +278,21 @@ public sealed class Executor(
             if (result.Meta is { } meta) prepared = HookRequests.WithDepsFrom(prepared, meta);
             return result;
         }
+    }
+
+    /// <summary>
+    /// What the script itself produced or changed, without the keys its caller handed down unchanged: a wildcard in
+    /// new_env_keys (`CM_MLPERF_LOADGEN_*`) would otherwise store a caller's settings in the cache entry and hand them
+    /// to every later run. MLCFlow keeps them; this is a deliberate difference (docs/cm-compatibility.md). A key the
+    /// script's own meta or variations set is the script's, even with the caller's value.
+    /// </summary>
+    private static Dictionary<string, string> WithoutInherited(Dictionary<string, string> exported, PreparedCall prepared)
+    {
+        if (prepared.Request?.Env is not { Count: > 0 } incoming) return exported;
+        var own = prepared.Script.Env.Keys.Concat(prepared.ActiveVariations.SelectMany(v => v.Body.Env.Keys)).ToHashSet(StringComparer.Ordinal);
+        foreach (var (key, value) in exported.ToList())
+            if (incoming.TryGetValue(key, out var handed) && handed == value && !own.Contains(key)) exported.Remove(key);
+        return exported;
     }
 
     /// <summary>

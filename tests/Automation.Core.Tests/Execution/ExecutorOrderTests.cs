@@ -183,4 +183,19 @@ public sealed class ExecutorOrderTests
         await e.RunAsync("tool");
         Assert.Equal(["tool: run-debian.sh", "tool: run-ubuntu-22.04.sh", "tool: run-linux.sh", "tool: run.sh"], e.Log);
     }
+
+    [Fact]
+    public async Task A_cached_entry_holds_what_the_script_produced_never_the_keys_its_caller_handed_down()
+    {
+        var e = new InMemoryEngine();
+        e.Script("""{"alias":"child","uid":"c","tags":["child"],"cache":true,"new_env_keys":["X_*"],"env":{"X_OWN":"mine"}}""", r => r.Export(("X_RESULT", "42")));
+        e.Script("""{"alias":"parent","uid":"p","tags":["parent"],"env":{"X_CALLER_MODE":"official"},"deps":[{"tags":"child"}]}""");
+
+        await e.RunAsync("parent");
+
+        var stored = Assert.Single(e.Cache.Entries).Value.Outcome.NewEnv;
+        Assert.Equal("42", stored["X_RESULT"]);
+        Assert.Equal("mine", stored["X_OWN"]);
+        Assert.False(stored.ContainsKey("X_CALLER_MODE"));
+    }
 }
