@@ -44,6 +44,14 @@ public static class RunSummary
         var width = rows.Max(r => r.Item1.Length);
         output.WriteLine("MLPerf-style result");
         foreach (var (name, value) in rows) output.WriteLine($"  {name.PadRight(width)}  {value}");
+        if (env.TryGetValue("CM_MLPERF_RESULT_FAILURE", out var failure)) output.WriteLine($"  {"why".PadRight(width)}  {failure}");
+        // The same table `cm report` prints, for the scenario this run wrote (headline by the scenario's rules).
+        var dir = Get("CM_MLPERF_SCENARIO_RESULTS_DIR");
+        if (Directory.Exists(dir) && Results.ResultsReader.ScenarioFolders(dir).Any())
+        {
+            output.WriteLine();
+            output.Write(Results.ResultsTable.Text(Results.ResultsReader.Read([dir], Commands.ReportCommand.Targets)));
+        }
     }
 
     private static string Ms(string ns) =>

@@ -118,6 +118,7 @@ public sealed class Executor(
         var node = prepared.Node;
         var started = clock.UtcNow;
         var edges = new List<PlanEdge>();
+        if (node.Script.Builtin is { } builtinName && builtins.Find(builtinName) is IChecksInputs checks) checks.CheckInputs(node);
         try
         {
             if (node.IsCached)

@@ -10,6 +10,17 @@ public interface IBuiltinAction
     Task<StepOutcome> RunAsync(ActionContext context, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// An action that refuses bad inputs before anything of its call runs (deps, downloads, hooks, its own step): a
+/// negative target should fail in a millisecond, not after the model and dataset were fetched.
+/// </summary>
+public interface IChecksInputs
+{
+    /// <summary>Throws an AutomationException naming the flag and its valid range; <paramref name="node"/>'s env holds
+    /// the call's inputs, variation env and defaults.</summary>
+    void CheckInputs(PlanNode node);
+}
+
 /// <summary>Everything an action may use: the node, its env so far (deps merged), a work folder, a log.</summary>
 public sealed record ActionContext(PlanNode Node, IReadOnlyDictionary<string, string> Env, JObject State, string WorkDir, TextWriter Log, bool Quiet);
 

@@ -34,6 +34,16 @@ public sealed class ActionEnv(ActionContext context)
             : throw new AutomationException($"env key {key} must be a number, not '{text}'", context.Node.Script.MetaFile, Script, $"Pass a number, e.g. --env.{key}=1.5.");
     }
 
+    /// <summary>The run's targets, range-checked as app-mlperf-inference checks them before its deps.</summary>
+    public RunTargets Targets() => RunTargets.Read(context.Env, context.Node.Script.InputMapping, context.Node.Script.MetaFile, Script);
+
+    /// <summary>A warning the user sees even with --quiet: the result is not what they asked for.</summary>
+    public void Warn(string line)
+    {
+        context.Log.WriteLine("warning: " + line);
+        Console.Error.WriteLine("warning: " + line);
+    }
+
     public void Say(string line)
     {
         context.Log.WriteLine(line);

@@ -6,7 +6,9 @@ using Automation.Core.Execution;
 using Automation.LoadGen;
 using Automation.LoadGen.Results;
 using Automation.LoadGen.Settings;
+using Automation.Core.Resolution;
 using Automation.Mlperf.Sut;
+using Automation.Mlperf.Tuning;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Mlperf.Actions;
@@ -15,9 +17,14 @@ namespace Automation.Mlperf.Actions;
 /// The harness of app-mlperf-inference: an ONNX Runtime SUT over the preprocessed dataset, driven by LoadGen in the
 /// chosen scenario and mode, writing MLPerf logs into the results layout of docs/results-layout.md.
 /// </summary>
-public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinAction
+public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinAction, IChecksInputs
 {
     public string Name => "app-mlperf-inference";
+
+    /// <summary>Short runs of find-performance: long enough to time a SUT, short enough to search with.</summary>
+    public const string FindDurationKey = "CM_MLPERF_FIND_PERFORMANCE_DURATION_MS";
+
+    public void CheckInputs(PlanNode node) => RunTargets.Read(node);
 
     public Task<StepOutcome> RunAsync(ActionContext context, CancellationToken cancellationToken)
     {
@@ -31,7 +38,9 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
 
         var scenarioDir = Path.Combine(run.ResultsDir, run.SystemName, run.Model, run.Scenario.ToString());
         Directory.CreateDirectory(scenarioDir);
-        var userConf = WriteUserConf(run, scenarioDir);
+        var userTarget = run.Targets.TargetQps is { } q ? new StoredTarget(q, null, "--target_qps", DateTimeOffset.UtcNow)
+            : run.Targets.TargetLatencyMs is { } l ? new StoredTarget(null, l, "--target_latency", DateTimeOffset.UtcNow) : null;
+        var userConf = WriteUserConf(run, scenarioDir, userTarget);
 
         var qsl = OpenQsl(run, env);
         // Server queries arrive apart, so ONNX Runtime's pool would spin between them for nothing.
@@ -63,13 +72,48 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
             newEnv["CM_MLPERF_ACCURACY_LOG_PATH"] = Path.Combine(dir, "mlperf_log_accuracy.json");
             newEnv["CM_MLPERF_ACCURACY_SAMPLES"] = result.AccuracyLogEntries.ToString(CultureInfo.InvariantCulture);
         }
-        if (run.Mode is "performance" or "submission")
+        if (run.Mode is "performance" or "submission" or "find-performance")
         {
             var dir = Path.Combine(scenarioDir, "performance", "run_1");
-            performance = Run(engine, sut, qsl.Library, baseSettings with { Mode = TestMode.PerformanceOnly }, dir, env);
-            WriteRunFiles(run, context, engine, baseSettings, userConf, dir, "performance", qsl.Library.TotalSampleCount);
-            newEnv["CM_MLPERF_PERFORMANCE_LOG_DIR"] = dir;
-            foreach (var (k, v) in Figures(performance)) newEnv[k] = v;
+            var usedSettings = baseSettings;
+            if (run.Targets.TestQueryCount is not null && run.Mode != "find-performance")
+            {
+                // CM's short test mode: a fixed query count, no minimum duration; nothing to find or re-run.
+                performance = Run(engine, sut, qsl.Library, baseSettings with { Mode = TestMode.PerformanceOnly }, dir, env);
+            }
+            else
+            {
+                var key = new TargetKey(run.SystemName, run.Model, run.Scenario.ToString(), context.Env.GetValueOrDefault("CM_MLPERF_BACKEND", "onnxruntime"), run.BatchSize);
+                var seams = new TuningSeams(
+                    target =>
+                    {
+                        WriteUserConf(run, scenarioDir, target);
+                        return usedSettings = TestSettings.FromConfig(null, File.ReadAllText(userConf), run.Model, run.Scenario) with { Mode = TestMode.PerformanceOnly };
+                    },
+                    (settings, runDir) => Run(engine, sut, qsl.Library, settings, runDir, env),
+                    env.Say,
+                    () => DateTimeOffset.UtcNow);
+                var tuned = new TunedPerformanceRun(seams, TargetStore.For(context.Env), key, (ulong)env.Int(FindDurationKey, 5000))
+                    .Run(userTarget, run.Mode == "find-performance", run.Targets.MaxReruns, dir, Path.Combine(scenarioDir, "find-performance"));
+                performance = tuned.Final;
+                if (tuned.Target is { } t)
+                {
+                    if (t.TargetQps is { } tq) newEnv["CM_MLPERF_LOADGEN_TARGET_QPS"] = StoredTarget.Format(tq);
+                    if (t.TargetLatencyMs is { } tl) newEnv["CM_MLPERF_LOADGEN_TARGET_LATENCY"] = StoredTarget.Format(tl);
+                }
+                newEnv["CM_MLPERF_RERUNS"] = tuned.Reruns.ToString(CultureInfo.InvariantCulture);
+                if (tuned.Failure is { } failure)
+                {
+                    newEnv["CM_MLPERF_RESULT_FAILURE"] = failure;
+                    env.Warn(failure);
+                }
+            }
+            if (performance is not null)
+            {
+                WriteRunFiles(run, context, engine, usedSettings, userConf, dir, "performance", qsl.Library.TotalSampleCount);
+                newEnv["CM_MLPERF_PERFORMANCE_LOG_DIR"] = dir;
+                foreach (var (k, v) in Figures(performance)) newEnv[k] = v;
+            }
         }
         File.WriteAllText(Path.Combine(scenarioDir, "cm-run-info.json"), RunInfo(run, context, engine, performance).ToString());
         return Task.FromResult(new StepOutcome(newEnv, new JObject()));
@@ -124,14 +168,16 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
         return result;
     }
 
-    private static string WriteUserConf(MlperfRunSpec run, string scenarioDir)
+    private static string WriteUserConf(MlperfRunSpec run, string scenarioDir, StoredTarget? target)
     {
         var s = run.Scenario.ToString();
         var lines = new List<string> { "# Written by cm app-mlperf-inference; LoadGen reads it after its built-in mlperf.conf." };
         string Line(string key, string value) => $"{run.Model}.{s}.{key} = {value}";
-        if (run.TargetQps is { } qps) lines.Add(Line("target_qps", qps.ToString(CultureInfo.InvariantCulture)));
-        if (run.TargetLatencyMs is { } latency) lines.Add(Line("target_latency", latency.ToString(CultureInfo.InvariantCulture)));
-        if (run.TestQueryCount is { } n)
+        if (target?.TargetQps is { } qps) lines.Add(Line("target_qps", qps.ToString(CultureInfo.InvariantCulture)));
+        if (target?.TargetLatencyMs is { } latency) lines.Add(Line("target_latency", latency.ToString(CultureInfo.InvariantCulture)));
+        // Below 600000 ms a run is not a compliant submission run (docs/submission.md); tests and quick looks use it.
+        if (run.Targets.MinDurationMs is { } minMs) lines.Add(Line("min_duration", minMs.ToString(CultureInfo.InvariantCulture)));
+        if (run.Targets.TestQueryCount is { } n)
         {
             // CM's short test mode: a fixed number of queries and no minimum duration; not a compliant submission run.
             lines.Add(Line("min_query_count", n.ToString(CultureInfo.InvariantCulture)));
@@ -189,7 +235,7 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
             ["loadgen_engine"] = engine.EngineName,
             ["batch_size"] = run.BatchSize,
             ["threads"] = run.Threads,
-            ["test_query_count"] = run.TestQueryCount,
+            ["test_query_count"] = run.Targets.TestQueryCount,
             ["system_name"] = run.SystemName,
             ["result_validity"] = performance is null ? null : performance.IsValid ? "VALID" : "INVALID",
             ["host"] = host,
@@ -206,8 +252,7 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
 /// <summary>What one app-mlperf-inference run was asked to do, read from env once.</summary>
 public sealed record MlperfRunSpec(
     string Model, string Device, TestScenario Scenario, string Mode, string Engine, string ResultsDir, string SystemName,
-    string ModelPath, string? DatasetSidecar, int BatchSize, int Threads, int? TestQueryCount, double? TargetQps, double? TargetLatencyMs,
-    int? PerformanceSampleCount)
+    string ModelPath, string? DatasetSidecar, int BatchSize, int Threads, RunTargets Targets, int? PerformanceSampleCount)
 {
     public static MlperfRunSpec From(ActionEnv env)
     {
@@ -215,8 +260,8 @@ public sealed record MlperfRunSpec(
         if (!Enum.TryParse<TestScenario>(scenarioText, ignoreCase: true, out var scenario))
             throw new AutomationException($"unknown scenario '{scenarioText}'", script: env.Script, fix: "Use _offline, _server, _singlestream or _multistream.");
         var mode = env.Get("CM_MLPERF_LOADGEN_MODE", "performance");
-        if (mode is not ("performance" or "accuracy" or "submission"))
-            throw new AutomationException($"unknown mode '{mode}'", script: env.Script, fix: "Use _performance-only, _accuracy-only or _submission.");
+        if (mode is not ("performance" or "accuracy" or "submission" or "find-performance"))
+            throw new AutomationException($"unknown mode '{mode}'", script: env.Script, fix: "Use _performance-only, _accuracy-only, _find-performance or _submission.");
         var resultsDir = Path.GetFullPath(env.Get("CM_MLPERF_RESULTS_DIR") ?? Path.Combine(env.Get("CM_TMP_CURRENT_PATH", "."), "results"));
         var host = env.Get("CM_HOST_SYSTEM_NAME", "host");
         var device = env.Get("CM_MLPERF_DEVICE", "cpu");
@@ -232,9 +277,7 @@ public sealed record MlperfRunSpec(
             env.Get("CM_MLPERF_DATASET", "preprocessed") == "synthetic" ? null : env.Require("CM_DATASET_PREPROCESSED_PATH", "Run through the preprocessed-dataset dep."),
             Math.Max(1, env.Int("CM_MLPERF_BATCH_SIZE", 32)),
             env.Int("CM_MLPERF_THREADS", 0),
-            env.Get("CM_TEST_QUERY_COUNT") is null ? null : env.Int("CM_TEST_QUERY_COUNT", 0),
-            env.Get("CM_MLPERF_LOADGEN_TARGET_QPS") is null ? null : env.Double("CM_MLPERF_LOADGEN_TARGET_QPS", 0),
-            env.Get("CM_MLPERF_LOADGEN_TARGET_LATENCY") is null ? null : env.Double("CM_MLPERF_LOADGEN_TARGET_LATENCY", 0),
+            env.Targets(),
             env.Get("CM_MLPERF_PERFORMANCE_SAMPLE_COUNT") is null ? null : env.Int("CM_MLPERF_PERFORMANCE_SAMPLE_COUNT", 0));
     }
 

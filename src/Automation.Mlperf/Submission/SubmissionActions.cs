@@ -37,6 +37,11 @@ public sealed class GenerateSubmissionAction : IBuiltinAction
     public Task<StepOutcome> RunAsync(ActionContext ctx, CancellationToken cancellationToken)
     {
         var overridesFile = ActionEnv.Get(ctx, "CM_MLPERF_SUBMISSION_SYSTEM_DESCRIPTION");
+        void Warn(string line)
+        {
+            ctx.Log.WriteLine("warning: " + line);
+            Console.Error.WriteLine("warning: " + line);
+        }
         var options = new GenerationOptions
         {
             ResultsDir = ActionEnv.FullPath(ctx, ActionEnv.Required(ctx, "CM_MLPERF_INFERENCE_RESULTS_DIR", "--results_dir")),
@@ -48,10 +53,12 @@ public sealed class GenerateSubmissionAction : IBuiltinAction
             SystemOverrides = overridesFile is null ? null : LoadOverrides(ctx, ActionEnv.FullPath(ctx, overridesFile)),
             FallbackEnv = ctx.Env.Where(kv => kv.Key.StartsWith("CM_HOST_", StringComparison.Ordinal)).ToDictionary(kv => kv.Key, kv => kv.Value),
             Clean = ActionEnv.IsTrue(ctx, "CM_MLPERF_SUBMISSION_CLEAN"),
+            AllowInvalid = ActionEnv.IsTrue(ctx, "CM_MLPERF_SUBMISSION_ALLOW_INVALID"),
+            Warn = Warn,
             Script = ctx.Node.Script.Alias,
         };
         var result = SubmissionGenerator.Generate(options);
-        ActionEnv.Say(ctx, $"Wrote {result.ScenarioDirs.Count} result(s) to {result.SubmitterDir}"
+        ActionEnv.Say(ctx, $"Wrote {result.ScenarioDirs.Count} result(s) to {result.SubmitterDir} and the results table {result.SummaryCsv}"
             + (result.ModelMapping.Count > 0 ? $" with model_mapping.json ({string.Join(", ", result.ModelMapping.Select(kv => $"{kv.Key} → {kv.Value}"))})" : "")
             + ". Check it with: cm run script --tags=check,mlperf,inference,submission --submission_dir=" + options.SubmissionDir);
         var env = new Dictionary<string, string>

@@ -21,12 +21,20 @@ public sealed record GenerationOptions
     public IReadOnlyDictionary<string, string> FallbackEnv { get; init; } = new Dictionary<string, string>();
     /// <summary>Replace an existing &lt;division&gt;/&lt;submitter&gt; folder instead of refusing.</summary>
     public bool Clean { get; init; }
+    /// <summary>Package INVALID performance runs with a warning (open-division experiments); refused otherwise.</summary>
+    public bool AllowInvalid { get; init; }
+    /// <summary>Where warnings go (an INVALID run packaged with AllowInvalid, placeholders in systems/*.json).</summary>
+    public Action<string> Warn { get; init; } = _ => { };
     /// <summary>Script name for error messages.</summary>
     public string? Script { get; init; }
 }
 
 /// <summary>The tree that was written.</summary>
-public sealed record GenerationResult(string SubmitterDir, IReadOnlyList<string> ScenarioDirs, IReadOnlyDictionary<string, string> ModelMapping);
+public sealed record GenerationResult(string SubmitterDir, IReadOnlyList<string> ScenarioDirs, IReadOnlyDictionary<string, string> ModelMapping)
+{
+    /// <summary>SUB/summary.csv, the results table MLPerf publishes, over every division and submitter of the tree.</summary>
+    public string? SummaryCsv { get; init; }
+}
 
 /// <summary>
 /// Lays a results folder out as an MLPerf v6.1 submission: <c>&lt;division&gt;/&lt;submitter&gt;/{src,systems,results}</c>
@@ -40,6 +48,7 @@ public static class SubmissionGenerator
     {
         Validate(options);
         var results = ResultsFolder.Read(options.ResultsDir, options.Script);
+        RefuseInvalid(results, options);
         var mapping = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var benchmarks = results.ToDictionary(r => r, r => BenchmarkName(r, options, mapping));
         if (results.GroupBy(r => (r.System, Benchmark: benchmarks[r], r.Scenario)).FirstOrDefault(g => g.Count() > 1) is { } clash)
@@ -58,7 +67,39 @@ public static class SubmissionGenerator
             written.Add(WriteScenario(submitterDir, benchmarks[result], result));
         if (mapping.Count > 0)
             File.WriteAllText(Path.Combine(submitterDir, SubmissionLayout.ModelMapping), new JObject(mapping.Select(kv => new JProperty(kv.Key, kv.Value))).ToString(Formatting.Indented) + "\n");
-        return new GenerationResult(submitterDir, written, mapping);
+        return new GenerationResult(submitterDir, written, mapping) { SummaryCsv = WriteSummaryCsv(options.SubmissionDir) };
+    }
+
+    /// <summary>
+    /// The official checker never fails a tree on result_validity, so this is the only guard against submitting an
+    /// INVALID performance run: refused, or packaged with a warning when the user says it is an experiment.
+    /// </summary>
+    private static void RefuseInvalid(IReadOnlyList<ScenarioResult> results, GenerationOptions options)
+    {
+        var invalid = results.Select(r => Automation.Results.ResultsReader.Read(r.Dir)).Where(r => r.Valid == false).ToList();
+        if (invalid.Count == 0) return;
+        var lines = invalid.Select(r => $"{r.PerformanceSummary} is INVALID ({r.InvalidReason})").ToList();
+        if (!options.AllowInvalid)
+            throw new AutomationException($"refusing to package {invalid.Count} INVALID performance run(s): {string.Join("; ", lines)}",
+                invalid[0].PerformanceSummary, options.Script,
+                "Re-run them (app-mlperf-inference re-runs an INVALID run with an adjusted target up to --max_reruns times), or pass --allow-invalid to package them anyway for an open-division experiment.");
+        foreach (var line in lines) options.Warn($"packaging an INVALID run because of --allow-invalid: {line}");
+    }
+
+    /// <summary>SUB/summary.csv (the checker reads only folders at the tree's root, so the file does not disturb it).</summary>
+    private static string WriteSummaryCsv(string submissionDir)
+    {
+        var results = Automation.Results.ResultsReader.Read([submissionDir], b => MlperfRules.Find(b) is { } rules ? (rules.AccuracyMetric, rules.AccuracyTarget) : null);
+        JObject? System(Automation.Results.MlperfResult r)
+        {
+            var file = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(r.Folder)!)!)!)!, "systems", r.System + ".json");
+            try { return File.Exists(file) ? JObject.Parse(File.ReadAllText(file)) : null; }
+            catch (JsonException) { return null; }
+        }
+        var path = Path.Combine(submissionDir, "summary.csv");
+        File.WriteAllText(path, Automation.Results.ResultsTable.Csv(results, System, MlperfRules.Version,
+            r => Path.GetRelativePath(submissionDir, Path.Combine(r.Folder, "performance")).Replace('\\', '/')));
+        return path;
     }
 
     private static void Validate(GenerationOptions options)
