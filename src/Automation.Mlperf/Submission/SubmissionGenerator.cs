@@ -153,6 +153,9 @@ public static class SubmissionGenerator
         var description = SystemDescription.Build(env, options.Division, options.Submitter, system, options.SystemType,
             options.Status, FrameworkName(sample.Performance), sample.Dir, options.SystemOverrides);
         File.WriteAllText(SubmissionLayout.SystemJson(submitterDir, system), description.ToString(Formatting.Indented) + "\n");
+        if (SystemDescription.Placeholders(description) is { Count: > 0 } missing)
+            options.Warn($"systems/{system}.json: {missing.Count} field(s) could not be detected and say \"{SystemDescription.ToFill}\": {string.Join(", ", missing)}. " +
+                "Give them in a JSON file with --sut_description=FILE before you submit.");
     }
 
     /// <summary>"ONNX Runtime 1.31.1": the run's framework and version, else the ONNX Runtime this build links.</summary>

@@ -70,7 +70,7 @@ internal static class OfficialChecker
         }
     }
 
-    private static string Extract(string dir)
+    public static string Extract(string dir)
     {
         if (Directory.Exists(dir)) return dir;
         var partial = dir + ".partial";

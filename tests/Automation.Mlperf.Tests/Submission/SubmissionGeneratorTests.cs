@@ -72,6 +72,45 @@ public sealed class SubmissionGeneratorTests(SubmissionFixture fixture)
     }
 
     [Fact]
+    public void UndetectableSystemFieldsAreNamedAndTheUsersDescriptionFillsThem()
+    {
+        var warnings = new List<string>();
+        var options = new GenerationOptions
+        {
+            ResultsDir = fixture.ResultsDir, SubmissionDir = fixture.NewDir("submission"), Division = "open", Submitter = "TestOrg", Warn = warnings.Add,
+        };
+        var dir = SubmissionGenerator.Generate(options).SubmitterDir;
+        var system = JObject.Parse(File.ReadAllText(Path.Combine(dir, "systems", FakeResults.System + ".json")));
+        var missing = SystemDescription.Placeholders(system);
+        Assert.Contains("cooling", missing);
+        Assert.Contains("host_storage_type", missing);
+        var warning = Assert.Single(warnings);
+        Assert.Contains("--sut_description", warning);
+        foreach (var field in missing) Assert.Contains(field, warning);
+
+        var filled = new JObject(missing.Select(f => new JProperty(f, "stated by the submitter")));
+        warnings.Clear();
+        var again = SubmissionGenerator.Generate(options with { SubmissionDir = fixture.NewDir("submission"), SystemOverrides = filled }).SubmitterDir;
+        var complete = JObject.Parse(File.ReadAllText(Path.Combine(again, "systems", FakeResults.System + ".json")));
+        Assert.Empty(SystemDescription.Placeholders(complete));
+        Assert.Empty(warnings);
+        Assert.Equal("stated by the submitter", (string?)complete["cooling"]);
+    }
+
+    /// <summary>The required fields are the vendored v6.1 checker's own list (SYSTEM_DESC_REQUIRED_FIELDS), not a copy that may drift.</summary>
+    [OfficialCheckerFact]
+    public void RequiredSystemFieldsAreTheOfficialCheckersList()
+    {
+        var constants = Directory.EnumerateFiles(OfficialChecker.Extract(Path.Combine(fixture.Root, "official-checker-fields")), "constants.py", SearchOption.AllDirectories).Single(f => f.Contains("submission_checker"));
+        var text = File.ReadAllText(constants);
+        var start = text.IndexOf("SYSTEM_DESC_REQUIRED_FIELDS = [", StringComparison.Ordinal);
+        var block = string.Join('\n', text[start..text.IndexOf(']', start)].Split('\n').Where(l => !l.TrimStart().StartsWith('#')));
+        var official = System.Text.RegularExpressions.Regex.Matches(block, "\"([^\"]+)\"").Select(m => m.Groups[1].Value).ToList();
+        Assert.NotEmpty(official);
+        Assert.Equal(official.Order(), SystemDescription.RequiredFields.Order());
+    }
+
+    [Fact]
     public void FrameworkVersionFallsBackToTheLinkedOnnxRuntime()
     {
         var run = new RunInfo { Model = "m", Framework = "onnxruntime", Scenario = "Offline", Mode = "performance" };
