@@ -76,7 +76,8 @@ public sealed class TargetFinder(ShortRun run, ulong shortDurationMs)
     private (double Capacity, int Runs) Capacity(TestSettings settings)
     {
         // A first query of ~1000 samples per second of run: small runs under-measure (warm-up, partial batches), so
-        // each next guess is the measured rate scaled up by how short the run fell (at most 10×).
+        // each next guess is the measured rate scaled up by how short the run fell, at most 1.8× the measured rate
+        // (a run of at most ~2× the short duration if the measurement was right).
         var guess = Math.Max(settings.OfflineExpectedQps, 1000);
         double measured = 0;
         var runs = 0;
@@ -88,7 +89,7 @@ public sealed class TargetFinder(ShortRun run, ulong shortDurationMs)
             // Long enough to be a measurement: at least half the short duration.
             var seconds = result.DurationSeconds;
             if (seconds * 1000 >= shortDurationMs / 2.0 || measured <= 0) break;
-            guess = measured * Math.Clamp(shortDurationMs / 1000.0 / Math.Max(seconds, 1e-6), 1, 10);
+            guess = measured * Math.Clamp(shortDurationMs / 1000.0 / Math.Max(seconds, 1e-6), 1, 1.8);
         }
         return (Math.Max(measured, 0.001), runs);
     }
