@@ -53,14 +53,17 @@ public sealed class RunRecordWriter(RunInvocation invocation)
         }
     }
 
-    /// <summary>The run's results folder: CM_MLPERF_RESULTS_DIR as the run ended or was planned, else the --results_dir input.</summary>
+    /// <summary>
+    /// The folder the run wrote its results to: CM_MLPERF_RESULTS_DIR as the run ended or was planned (a script's
+    /// `results_dir` input maps to it when the script writes there). Not the bare `--results_dir` input: the
+    /// submission generator reads its results folder through it, and must leave the record of the run that wrote it.
+    /// </summary>
     private string? ResultsDir(RunResult? result)
     {
         const string key = "CM_MLPERF_RESULTS_DIR";
         var request = invocation.Request;
         var dir = result?.Env.GetValueOrDefault(key)
                   ?? Plan?.Root.Env.GetValueOrDefault(key)
-                  ?? request.Inputs.GetValueOrDefault("results_dir")
                   ?? request.EnvOverrides.GetValueOrDefault(key)
                   ?? request.CallerEnv.GetValueOrDefault(key);
         return string.IsNullOrEmpty(dir) ? null : Path.GetFullPath(dir, invocation.CurrentDirectory);

@@ -87,6 +87,8 @@ public sealed class SubmissionWorkflowTests(PipelineFixture fixture) : IClassFix
         Assert.Contains("warning: the performance run is INVALID after 0 re-run(s): ", run.Stderr);
         Assert.Contains("min duration not met", run.Stdout);
 
+        var record = Path.Combine(results, "cm-run-record.json");
+        var recordBefore = File.ReadAllText(record);
         var submission = Temp("sub");
         var refused = fixture.Cm("run", "script", "--tags=generate,mlperf,inference,submission", $"--results_dir={results}", $"--submission_dir={submission}", "--submitter=Test");
         Assert.Equal(1, refused.ExitCode);
@@ -101,6 +103,8 @@ public sealed class SubmissionWorkflowTests(PipelineFixture fixture) : IClassFix
         Assert.StartsWith("Organization,Availability,Division,", csv[0]);
         Assert.Contains(",Offline,", csv[1]);
         Assert.Contains("Samples/s", csv[1]);
+        // The generator reads the results folder: the record of the run that wrote it stays that run's.
+        Assert.Equal(recordBefore, File.ReadAllText(record));
     }
 
     [PipelineFact]
