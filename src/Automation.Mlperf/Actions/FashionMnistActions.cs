@@ -111,7 +111,7 @@ public sealed class FashionMnistModelAction : IBuiltinAction
         var modelPath = Path.Combine(context.WorkDir, "fashion-mnist-mlp.onnx");
         env.Say($"Training a {options.HiddenUnits}-unit MLP on Fashion-MNIST for {options.Epochs} epochs (seed {options.Seed}) ...");
         var trained = FashionMnistPipeline.TrainAndExport(folder, modelPath, options,
-            progress: e => env.Say($"  epoch {e.Epoch + 1}: loss {e.MeanLoss:0.0000}, train accuracy {e.TrainAccuracy:P2} ({e.Elapsed.TotalSeconds:0.0} s)"));
+            progress: e => env.Say($"  epoch {e.Epoch} of {options.Epochs}: loss {e.MeanLoss:0.0000}, train accuracy {e.TrainAccuracy:P2} ({e.Elapsed.TotalSeconds:0.0} s)"));
         var accuracy = trained.Report.TestAccuracy;
         env.Say($"Test accuracy {accuracy:P2} after {trained.Report.TrainingSeconds:0.0} s; model written to {modelPath}.");
         var newEnv = new Dictionary<string, string>

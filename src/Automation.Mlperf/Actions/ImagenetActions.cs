@@ -14,14 +14,28 @@ public sealed class ImagenetValDatasetAction : IBuiltinAction
 {
     public string Name => "get-dataset-imagenet-val";
 
+    /// <summary>
+    /// The user's ImageNet folder, checked before anything is fetched: app-mlperf-inference,_resnet50 calls this
+    /// before its deps download the ~100 MB model, so a missing --imagenet_path fails in milliseconds.
+    /// </summary>
+    public static string RequireFolder(string? folder, string metaFile, string script)
+    {
+        if (string.IsNullOrEmpty(folder))
+            throw new AutomationException(
+                "the ImageNet 2012 validation set cannot be downloaded automatically (its licence forbids redistribution) and no folder was given",
+                metaFile, script,
+                "Request access at https://image-net.org/download.php, download ILSVRC2012_img_val.tar (50,000 JPEGs), extract it, and pass --imagenet_path=DIR (or --env.CM_DATASET_IMAGENET_PATH=DIR); put MLPerf's val_map.txt in the folder for labels.");
+        var full = Path.GetFullPath(folder);
+        if (!Directory.Exists(full))
+            throw new AutomationException($"--imagenet_path={folder} is not a folder", metaFile, script,
+                "Pass --imagenet_path=DIR pointing at the extracted ILSVRC2012_img_val.tar (ILSVRC2012_val_*.JPEG files).");
+        return full;
+    }
+
     public Task<StepOutcome> RunAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var env = new ActionEnv(context);
-        var folder = env.Get("CM_DATASET_IMAGENET_PATH") ?? throw new AutomationException(
-            "the ImageNet 2012 validation set cannot be downloaded automatically (its licence forbids redistribution) and no folder was given",
-            context.Node.Script.MetaFile, env.Script,
-            "Request access at https://image-net.org/download.php, download ILSVRC2012_img_val.tar (50,000 JPEGs), extract it, and pass --imagenet_path=DIR (or --env.CM_DATASET_IMAGENET_PATH=DIR); put MLPerf's val_map.txt in the folder for labels.");
-        folder = Path.GetFullPath(folder);
+        var folder = RequireFolder(env.Get("CM_DATASET_IMAGENET_PATH"), context.Node.Script.MetaFile, env.Script);
         var valMap = env.Get("CM_DATASET_IMAGENET_VAL_MAP") ?? Path.Combine(folder, ImagenetFolder.ValMapName);
         if (!File.Exists(valMap))
         {

@@ -24,7 +24,13 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
     /// <summary>Short runs of find-performance: long enough to time a SUT, short enough to search with.</summary>
     public const string FindDurationKey = "CM_MLPERF_FIND_PERFORMANCE_DURATION_MS";
 
-    public void CheckInputs(PlanNode node) => RunTargets.Read(node);
+    public void CheckInputs(PlanNode node)
+    {
+        RunTargets.Read(node);
+        // ImageNet cannot be downloaded: without the user's folder the model download before it would be wasted.
+        if (node.Env.GetValueOrDefault("CM_MLPERF_DATASET_NAME") == "imagenet" && node.Env.GetValueOrDefault("CM_MLPERF_DATASET") != "synthetic")
+            ImagenetValDatasetAction.RequireFolder(node.Env.GetValueOrDefault("CM_DATASET_IMAGENET_PATH"), node.Script.MetaFile, node.Script.Alias);
+    }
 
     public Task<StepOutcome> RunAsync(ActionContext context, CancellationToken cancellationToken)
     {

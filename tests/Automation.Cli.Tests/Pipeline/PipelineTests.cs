@@ -46,6 +46,15 @@ public sealed class PipelineTests(PipelineFixture fixture) : IClassFixture<Pipel
     }
 
     [PipelineFact]
+    public void EpochsTrainsExactlyThatManyEpochs()
+    {
+        var r = fixture.Cm("run", "script", "--tags=get,ml-model,fashion-mnist", "--epochs=2", "--seed=11");
+        Assert.True(r.ExitCode == 0, r.All);
+        var epochs = System.Text.RegularExpressions.Regex.Matches(r.All, @"epoch (\d+) of (\d+):").Select(m => (m.Groups[1].Value, m.Groups[2].Value)).ToList();
+        Assert.Equal([("1", "2"), ("2", "2")], epochs);
+    }
+
+    [PipelineFact]
     public void CudaWithoutAGpuBuildSaysWhatIsMissing()
     {
         var r = fixture.Cm("run", "script", "--tags=app,mlperf,inference,_cuda", "--test_query_count=10", $"--results_dir={Results("cuda")}", "--quiet");

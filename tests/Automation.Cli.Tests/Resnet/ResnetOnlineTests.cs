@@ -135,6 +135,22 @@ public sealed class ResnetOnlineTests(ResnetFixture fixture) : IClassFixture<Res
         Assert.DoesNotContain("   at ", r.Stderr);
     }
 
+    /// <summary>The app refuses before its deps run: no model download (~100 MB) for a run that cannot have data.</summary>
+    [Theory]
+    [InlineData(null, "no folder was given")]
+    [InlineData("/nonexistent/imagenet", "is not a folder")]
+    public void TheResnetAppChecksImagenetPathBeforeDownloadingAnything(string? folder, string reason)
+    {
+        var cache = Path.Combine(fixture.Root, "cache-check-" + Guid.NewGuid().ToString("N")[..6]);
+        string[] args = ["run", "script", "--tags=app,mlperf,inference,_resnet50,_offline", "--cache-dir", cache, "--quiet"];
+        var r = CmProcess.Run(RepoPaths.Root, folder is null ? args : [.. args, $"--imagenet_path={folder}"]);
+        Assert.Equal(1, r.ExitCode);
+        Assert.Contains(reason, r.Stderr);
+        Assert.Contains("--imagenet_path", r.Stderr);
+        Assert.DoesNotContain("download", r.Stdout);
+        Assert.False(Directory.Exists(cache) && Directory.EnumerateFileSystemEntries(cache).Any(e => !Path.GetFileName(e).StartsWith('.')), "nothing may be cached");
+    }
+
     [Fact]
     public void DryRunDefaultsToTheZenodoOpset11Model()
     {
