@@ -42,7 +42,11 @@ public static class RunScriptCommand
             if (parse.GetValue(dryRun))
             {
                 var dryPlan = engine.Resolver.Resolve(request);
-                var estimates = PlanEstimates.From(dryPlan, cache, engine.Workspace.CacheDir);
+                var builtins = BuiltinActions.Registry();
+                IBuiltinAction? Action(PlanNode n) => n.Script.Builtin is { } name ? builtins.Find(name) : null;
+                // The same refusals a run gives before anything runs (a bad target, a missing --imagenet_path).
+                foreach (var node in dryPlan.Nodes) if (Action(node) is IChecksInputs checks) checks.CheckInputs(node);
+                var estimates = PlanEstimates.From(dryPlan, cache, engine.Workspace.CacheDir, n => Action(n) is IEstimatesDuration e ? e.EstimateSeconds(n) : null);
                 var tree = PlanRenderer.Render(dryPlan, n => (!n.IsCached ? "runs every time" : cache.TryGet(n) is not null ? "cached" : "will run and cache") + estimates.Describe(n));
                 if (parse.GetValue(g.Json)) Console.Out.WriteLine(estimates.AddTo(PlanJson.From(dryPlan)).ToString(Formatting.Indented));
                 else Console.Out.Write(tree + PlanRenderer.Notes(dryPlan) + estimates.Total());

@@ -21,6 +21,16 @@ public interface IChecksInputs
     void CheckInputs(PlanNode node);
 }
 
+/// <summary>
+/// An action whose duration follows from its inputs rather than from history (an MLPerf run lasts min_duration,
+/// whatever an earlier short test took): `--dry-run` asks it first.
+/// </summary>
+public interface IEstimatesDuration
+{
+    /// <summary>Seconds the call will take, with a short reason ("600 s min_duration + accuracy"), or null to fall back to history and meta.</summary>
+    (double Seconds, string Why)? EstimateSeconds(PlanNode node);
+}
+
 /// <summary>Everything an action may use: the node, its env so far (deps merged), a work folder, a log.</summary>
 public sealed record ActionContext(PlanNode Node, IReadOnlyDictionary<string, string> Env, JObject State, string WorkDir, TextWriter Log, bool Quiet);
 

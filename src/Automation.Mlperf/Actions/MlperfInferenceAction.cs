@@ -17,8 +17,31 @@ namespace Automation.Mlperf.Actions;
 /// The harness of app-mlperf-inference: an ONNX Runtime SUT over the preprocessed dataset, driven by LoadGen in the
 /// chosen scenario and mode, writing MLPerf logs into the results layout of docs/results-layout.md.
 /// </summary>
-public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinAction, IChecksInputs
+public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinAction, IChecksInputs, IEstimatesDuration
 {
+    /// <summary>
+    /// MLPerf's durations, not an earlier short test's: min_duration (600 s unless --min_duration_ms), +10% in
+    /// Offline, find-performance's short runs when no target was given, a few seconds of accuracy run.
+    /// </summary>
+    public (double Seconds, string Why)? EstimateSeconds(PlanNode node)
+    {
+        RunTargets targets;
+        try { targets = RunTargets.Read(node); }
+        catch (AutomationException) { return null; }
+        if (targets.TestQueryCount is not null) return null;
+        var mode = node.Env.GetValueOrDefault("CM_MLPERF_LOADGEN_MODE", "performance");
+        var scenario = node.Env.GetValueOrDefault("CM_MLPERF_LOADGEN_SCENARIO", "Offline");
+        var minSeconds = (targets.MinDurationMs ?? 600_000) / 1000.0 * (scenario == "Offline" ? 1.1 : 1);
+        var find = targets.TargetQps is null && targets.TargetLatencyMs is null ? scenario switch { "Server" => 45.0, "Offline" => 10.0, _ => 1.0 } : 0;
+        return mode switch
+        {
+            "accuracy" => null,
+            "find-performance" => (find, "find-performance's short runs"),
+            "submission" => (minSeconds + find + 5, $"{minSeconds:0} s of performance run (min_duration){(find > 0 ? " + find-performance (unless a target is stored)" : "")} + accuracy"),
+            _ => (minSeconds + find, $"{minSeconds:0} s of performance run (min_duration){(find > 0 ? " + find-performance (unless a target is stored)" : "")}"),
+        };
+    }
+
     public string Name => "app-mlperf-inference";
 
     /// <summary>Short runs of find-performance: long enough to time a SUT, short enough to search with.</summary>

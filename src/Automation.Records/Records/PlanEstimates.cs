@@ -18,7 +18,8 @@ public sealed class PlanEstimates
     private const int HistoryRecords = 50;
     private readonly Dictionary<string, StepEstimate> byNode = new(StringComparer.Ordinal);
 
-    public static PlanEstimates From(Plan plan, IStepCache cache, string cacheDir)
+    /// <param name="byAction">The built-in action's own estimate (<see cref="IEstimatesDuration"/>), preferred over history and meta.</param>
+    public static PlanEstimates From(Plan plan, IStepCache cache, string cacheDir, Func<PlanNode, (double Seconds, string Why)?>? byAction = null)
     {
         var history = History(cacheDir);
         var estimates = new PlanEstimates();
@@ -37,6 +38,7 @@ public sealed class PlanEstimates
                 if (past.Any(r => r.Disk > 0)) disk = (long)Median(past.Where(r => r.Disk > 0).Select(r => (double)r.Disk));
                 source = $"history of {past.Count} run{(past.Count == 1 ? "" : "s")}";
             }
+            if (byAction?.Invoke(node) is { } own) (seconds, source) = (own.Seconds, own.Why);
             estimates.byNode[node.Id] = new StepEstimate(seconds ?? 0, download, node.IsCached ? disk : 0, source);
         }
         return estimates;

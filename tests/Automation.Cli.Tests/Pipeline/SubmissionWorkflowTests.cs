@@ -38,6 +38,24 @@ public sealed class SubmissionWorkflowTests(PipelineFixture fixture) : IClassFix
         Assert.DoesNotContain("detect-os", r.All);
     }
 
+    [Fact]
+    public void A_dry_run_estimates_mlperf_durations_and_refuses_bad_targets_too()
+    {
+        double Estimate(params string[] extra)
+        {
+            var r = CmProcess.Run(RepoPaths.Root, ["run", "script", App + ",_offline,_submission", "--dry-run", "-j", .. extra]);
+            Assert.True(r.ExitCode == 0, r.All);
+            var node = JObject.Parse(r.Stdout)["nodes"]!.Single(n => (string?)n["script"] == "app-mlperf-inference" || ((string?)n["display"] ?? "").StartsWith("app-mlperf-inference", StringComparison.Ordinal));
+            return (double)node["estimate"]!["seconds"]!;
+        }
+        Assert.InRange(Estimate(), 660, 700);
+        Assert.InRange(Estimate("--min_duration_ms=60000", "--target_qps=1000"), 66, 75);
+
+        var bad = CmProcess.Run(RepoPaths.Root, "run", "script", App + ",_server", "--target_latency=0", "--dry-run");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("--target_latency=0 is not valid", bad.Stderr);
+    }
+
     [PipelineFact]
     public void Find_performance_is_stored_per_configuration_and_reused_by_the_next_run()
     {
