@@ -31,13 +31,27 @@ public static class Program
         {
             Console.Error.WriteLine($"error: {e.Message}");
             if (verbose) Console.Error.WriteLine(e);
+            WriteJsonError(args, e.Message, e.File, e.Script, e.Fix, e.ExitCode);
             return e.ExitCode;
         }
         catch (Exception e) when (!verbose)
         {
-            Console.Error.WriteLine($"error: internal error ({e.GetType().Name}): {e.Message}. Run again with --verbose for details, and report it if it persists.");
+            var message = $"internal error ({e.GetType().Name}): {e.Message}. Run again with --verbose for details, and report it if it persists.";
+            Console.Error.WriteLine("error: " + message);
+            WriteJsonError(args, message, null, null, null, 70);
             return 70;
         }
+    }
+
+    /// <summary>With -j a script reading stdout gets a JSON error object, not an empty stream (the paragraph stays on stderr).</summary>
+    private static void WriteJsonError(IReadOnlyList<string> args, string message, string? file, string? script, string? fix, int exitCode)
+    {
+        if (!args.Contains("-j") && !args.Contains("--json")) return;
+        var error = new Newtonsoft.Json.Linq.JObject { ["message"] = message, ["exit_code"] = exitCode };
+        if (file is not null) error["file"] = file;
+        if (script is not null) error["script"] = script;
+        if (fix is not null) error["fix"] = fix;
+        Console.Out.WriteLine(new Newtonsoft.Json.Linq.JObject { ["error"] = error }.ToString(Newtonsoft.Json.Formatting.Indented));
     }
 
     /// <summary>

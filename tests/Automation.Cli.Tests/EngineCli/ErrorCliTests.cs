@@ -28,6 +28,17 @@ public sealed class ErrorCliTests : IDisposable
     }
 
     [Fact]
+    public void WithJsonAnErrorIsAJsonObjectOnStdoutAndTheParagraphStaysOnStderr()
+    {
+        var r = ws.Cm("run", "script", "--tags=get,pythonish,_no-such-variation", "-j");
+        AssertCleanError(r, "no-such-variation");
+        var error = Newtonsoft.Json.Linq.JObject.Parse(r.Stdout)["error"]!;
+        Assert.Contains("no-such-variation", (string)error["message"]!);
+        Assert.Equal(r.ExitCode, (int)error["exit_code"]!);
+        Assert.Equal("get-python-ish", (string?)error["script"]);
+    }
+
+    [Fact]
     public void UnknownTagsSuggestTheNearest() =>
         AssertCleanError(ws.Cm("run", "script", "--tags=get,pythonsh"), "'pythonsh'", "Did you mean", "pythonish");
 
