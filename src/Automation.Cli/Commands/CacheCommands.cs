@@ -46,10 +46,11 @@ public static class CacheCommands
         return command;
     }
 
-    private static Command Show(GlobalOptions g)
+    /// <summary>`cm cache show KEY`, also reachable as `cm show cache KEY` (CM's word order).</summary>
+    public static Command Show(GlobalOptions g, string name = "show")
     {
         var key = new Argument<string>("key") { Description = "Entry key or a unique prefix of it" };
-        var command = new Command("show", "Show one entry: env, version, detection evidence, key inputs") { key, g.Json, g.CacheDir, g.Verbose };
+        var command = new Command(name, "Show one cache entry: env, version, detection evidence, key inputs") { key, g.Json, g.CacheDir, g.Verbose };
         command.SetAction(parse =>
         {
             var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();

@@ -80,7 +80,7 @@ public static class FindShowCommands
             else Describe(Console.Out, meta, plan, planError);
             return 0;
         });
-        return new Command("show", "Show a script") { script };
+        return new Command("show", "Show a script or a cache entry") { script, CacheCommands.Show(g, "cache") };
     }
 
     /// <summary>The dependency plan of a request, or why there is none: a resolver failure must not hide the meta that `show` prints.</summary>

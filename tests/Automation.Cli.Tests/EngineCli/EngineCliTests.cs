@@ -180,6 +180,8 @@ public sealed class EngineCliTests : IDisposable
         var key = (string)list[0]["key"]!;
         var show = JObject.Parse(ws.Cm("cache", "show", key[..8]).Stdout);
         Assert.Equal("get-thing", (string?)show["script"]);
+        // CM's word order, `cm show cache KEY`, is the same command.
+        Assert.Equal(show.ToString(), JObject.Parse(ws.Cm("show", "cache", key[..8]).Stdout).ToString());
         Assert.Equal(0, ws.Cm("cache", "verify").ExitCode);
         Assert.Equal(0, ws.Cm("cache", "rm", "--tags=get,thing").ExitCode);
         Assert.Empty(JArray.Parse(ws.Cm("cache", "list", "-j").Stdout));
