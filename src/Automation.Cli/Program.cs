@@ -21,6 +21,7 @@ public static class Program
         var verbose = Verbose = args.Contains("--verbose") || args.Contains("-v");
         try
         {
+            if (Rendering.ScriptHelp.Wanted(args)) return RunScriptCommand.PrintScriptHelp(args);
             var root = BuildRoot(args);
             var (declared, free) = ArgsSplitter.Split(root, args);
             FreeForm = free;

@@ -88,6 +88,19 @@ public static class RunScriptCommand
         return command;
     }
 
+    /// <summary>`cm run script --tags=... --help`: the script's own inputs, variations and env keys (<see cref="ScriptHelp"/>).</summary>
+    public static int PrintScriptHelp(IReadOnlyList<string> args)
+    {
+        var rest = args.Skip(2).Where(a => a is not ("--help" or "-h" or "-?")).ToList();
+        var tags = rest.Where(a => a.StartsWith("--tags=", StringComparison.Ordinal)).Select(a => a["--tags=".Length..]).LastOrDefault();
+        var cacheDir = rest.Where(a => a.StartsWith("--cache-dir=", StringComparison.Ordinal)).Select(a => a["--cache-dir=".Length..]).LastOrDefault();
+        using var engine = new Engine(cacheDir);
+        var request = BuildRequest(engine, rest.Where(a => !a.StartsWith('-')), tags, DottedFlags.Parse([]));
+        var meta = request.Name is { } alias ? engine.Catalog.FindByAliasOrUid(alias)! : engine.Resolver.SelectScript(TagQuery.FromTags(request.Tags), "the command line");
+        Console.Out.Write(ScriptHelp.Render(meta));
+        return 0;
+    }
+
     public static RunRequest BuildRequest(Engine engine, IEnumerable<string> positionals, string? tagsOption, DottedFlags flags)
     {
         var words = positionals.Concat(flags.Positionals).SelectMany(TagQuery.Split).ToList();

@@ -172,6 +172,19 @@ public sealed class EngineCliTests : IDisposable
     }
 
     [Fact]
+    public void RunScriptHelpWithTagsDescribesThatScript()
+    {
+        var r = CmProcess.Run(RepoPaths.Root, "run", "script", "--tags=app,mlperf,inference", "--help");
+        Assert.True(r.ExitCode == 0, r.All);
+        Assert.StartsWith("app-mlperf-inference (", r.Stdout);
+        Assert.Matches(@"--target_qps\s+→ CM_MLPERF_LOADGEN_TARGET_QPS: Expected/target QPS", r.Stdout);
+        Assert.Contains("scenario: _multistream  *_offline  _server  _singlestream", r.Stdout);
+        Assert.Contains("mode: _accuracy-only  _find-performance  *_performance-only  _submission", r.Stdout);
+        Assert.Contains("CM_MLPERF_BATCH_SIZE = 32", r.Stdout);
+        Assert.DoesNotContain("detect-os (ran", r.All);
+    }
+
+    [Fact]
     public void CacheCommandsListShowRemoveVerify()
     {
         ws.Cm("run", "script", "--tags=get,thing");
