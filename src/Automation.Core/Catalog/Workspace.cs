@@ -61,9 +61,15 @@ public sealed class WorkspaceLocator(IFileSystem fileSystem, IHostEnvironment ho
             else warnings.Add($"the registered repository '{path}' is missing or holds no scripts; it is skipped. Unregister it with `cm rm repo {path}` ({registry.File}).");
         }
         var shipped = Path.Combine(root, "scripts");
+        // Installed as a .NET tool there is no checkout: our scripts travel beside the binary (fallbackStart).
+        var found = FindUpward(host.CurrentDirectory) ?? (fallbackStart is null ? null : FindUpward(fallbackStart));
+        if (found is null && fallbackStart is not null && !fileSystem.DirectoryExists(shipped)) shipped = Path.Combine(fallbackStart, "scripts");
         if (fileSystem.DirectoryExists(shipped)) Add(ScriptRoot.Builtin(shipped));
         var fromEnv = host.GetVariable("CM_CACHE_DIR");
-        var cache = cacheDirOverride ?? (string.IsNullOrEmpty(fromEnv) ? Path.Combine(root, "cache") : fromEnv);
+        // Outside any workspace the cache lives in the CM home ($CM_REPOS, default ~/CM), as CM keeps its own there,
+        // rather than in whatever folder the user happens to be in.
+        var defaultCache = found is null && !fileSystem.FileExists(Path.Combine(root, Workspace.MarkerFile)) ? Path.Combine(registry.Directory, "cache") : Path.Combine(root, "cache");
+        var cache = cacheDirOverride ?? (string.IsNullOrEmpty(fromEnv) ? defaultCache : fromEnv);
         return new Workspace(root, roots, Path.GetFullPath(cache)) { Warnings = warnings };
     }
 

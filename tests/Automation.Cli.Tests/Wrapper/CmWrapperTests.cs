@@ -85,9 +85,31 @@ public sealed class CmWrapperTests : IDisposable
         Assert.StartsWith("build=1 ", Wrapper([], "--version").Stdout);
     }
 
-    private (int Code, string Stdout) Wrapper(Dictionary<string, string> env, params string[] args)
+    [Fact]
+    public void InstallBuildsWhenNeededAndLinksCmAndCmrIntoTheGivenFolder()
     {
-        var start = new ProcessStartInfo(Path.Combine(root, "cm")) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
+        File.Copy(Path.Combine(RepoPaths.Root, "cmr"), Path.Combine(root, "cmr"));
+        var bin = Path.Combine(root, "user-bin");
+        var (code, stdout) = Wrapper([], "install", bin);
+        Assert.Equal(0, code);
+        Assert.Contains($"linked {bin}/cm and {bin}/cmr", stdout);
+        Assert.Equal(Path.Combine(Out, "cm"), new FileInfo(Path.Combine(bin, "cm")).LinkTarget);
+        Assert.Equal(Path.Combine(root, "cmr"), new FileInfo(Path.Combine(bin, "cmr")).LinkTarget);
+        Assert.Single(File.ReadAllLines(Log));
+
+        // cmr through its link runs the linked cm: tags from the first word, the rest unchanged.
+        var (cmrCode, cmrOut) = Run(Path.Combine(bin, "cmr"), [], "get python3", "-j", "--quiet");
+        Assert.Equal(0, cmrCode);
+        Assert.EndsWith("args=run script --tags=get,python3 -j --quiet", cmrOut);
+        Assert.EndsWith("args=run script --tags=detect,os", Run(Path.Combine(bin, "cmr"), [], "detect,os").Stdout);
+        Assert.EndsWith("args=run script --tags=get,x --env.A=1", Run(Path.Combine(bin, "cmr"), [], "--tags=get,x", "--env.A=1").Stdout);
+    }
+
+    private (int Code, string Stdout) Wrapper(Dictionary<string, string> env, params string[] args) => Run(Path.Combine(root, "cm"), env, args);
+
+    private (int Code, string Stdout) Run(string file, Dictionary<string, string> env, params string[] args)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = root };
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment["PATH"] = Path.Combine(root, "fake-bin") + ":" + Environment.GetEnvironmentVariable("PATH");
         start.Environment["FAKE_DOTNET_LOG"] = Log;
@@ -97,7 +119,7 @@ public sealed class CmWrapperTests : IDisposable
         var stderr = p.StandardError.ReadToEndAsync();
         var stdout = p.StandardOutput.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"./cm exited {p.ExitCode}: {stderr.Result}");
+        Assert.True(p.ExitCode == 0, $"{Path.GetFileName(file)} exited {p.ExitCode}: {stderr.Result}");
         return (p.ExitCode, stdout.TrimEnd('\n'));
     }
 }
