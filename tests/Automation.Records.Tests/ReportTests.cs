@@ -19,9 +19,19 @@ public sealed class ReportTests(RecordsFixture fx)
         var html = File.ReadAllText(Path.Combine(outDir, "cm-report.html"));
         Assert.Contains("<title>Two runs</title>", html);
         Assert.Contains("Offline: latency percentiles", html);
-        Assert.Contains("Throughput per run", html);
+        // One headline chart per scenario in its own unit, never a bar chart mixing scenarios.
+        Assert.Contains("Offline: samples/s per run (higher is better)", html);
+        Assert.Contains("Offline: throughput vs p99 latency", html);
+        Assert.Contains("Performance vs accuracy (Pareto front in red)", html);
         Assert.Equal(2, CountOf(html, "<polyline class=\"series\""));
         Assert.Equal(2, CountOf(html, "<rect class=\"bar\""));
+        // Every plot has a title and its axes' units.
+        var report = ReportBuilder.Build(ReportSources.Load([fx.ResultsA, fx.ResultsB]), "t");
+        Assert.All(report.Charts, c =>
+        {
+            Assert.Contains($"aria-label=\"{System.Net.WebUtility.HtmlEncode(c.Title)}\"", c.Svg);
+            Assert.Matches(@"\((ms|samples/s|%|queries/s)\)|latency \(ms\)", c.Svg);
+        });
         Assert.Contains((string)fx.RecordA["figures"]!["CM_MLPERF_ACCURACY"]!, html);
         Assert.DoesNotContain("<script", html);
         var md = File.ReadAllText(Path.Combine(outDir, "cm-report.md"));
@@ -52,18 +62,17 @@ public sealed class ReportTests(RecordsFixture fx)
         Assert.Contains(report.Charts, c => c.Title == "Sweep app,mlperf: accuracy (%)");
     }
 
-    [PipelineFact]
+    [ChromiumPipelineFact]
     public void TheHtmlRendersInHeadlessChromiumWithVisiblePlots()
     {
-        var chromium = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
-        if (chromium is null) { Console.WriteLine("SKIPPED: chromium is not installed (apt-get install chromium; ./run-tests does as root)."); return; }
+        var chromium = ChromiumPipelineFactAttribute.Chromium!;
         fx.EnsureRuns();
         var outDir = fx.Temp("report-chromium");
         Assert.Equal(0, fx.CmPlain("report", fx.ResultsA, fx.ResultsB, "--out", outDir).ExitCode);
         var url = new Uri(Path.Combine(outDir, "cm-report.html")).AbsoluteUri;
 
         var dom = Chromium(chromium, outDir, "--dump-dom", url);
-        Assert.Equal(2, CountOf(dom, "<svg"));
+        Assert.Equal(4, CountOf(dom, "<svg"));
         Assert.Contains("<polyline", dom);
 
         var shot = Path.Combine(outDir, "shot.png");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Automation.Records.Records;
 using Automation.Records.Reports.Svg;
+using Automation.Results.Exploration;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Records.Reports;
@@ -29,9 +30,30 @@ public static class ReportBuilder
                 .Select(p => x.S.Percentiles.Where(q => q.Percent == p).Select(q => (double?)q.Ns / 1e6).FirstOrDefault()).ToList())).ToList();
             Chart($"{group.Key}: latency percentiles", SvgChart.Lines($"{group.Key}: latency percentiles", labels, series, "latency (ms)"));
         }
-        var throughput = runs.SelectMany(r => r.Scenarios.Where(s => s.Throughput is not null).Select(s => (Label: Label(runs, r, s), Value: s.Throughput!.Value))).ToList();
-        if (throughput.Count > 0)
-            Chart("Throughput per run", SvgChart.Bars("Throughput per run", throughput.Select(t => t.Label).ToList(), throughput.Select(t => t.Value).ToList(), "samples/s"));
+        // One chart per scenario, in its own headline unit: Offline samples/s and SingleStream p90 ms never share an axis.
+        foreach (var group in runs.SelectMany(r => r.Scenarios.Where(s => s.Headline is not null).Select(s => (Run: r, S: s))).GroupBy(x => x.S.Scenario))
+        {
+            var headline = group.First().S.Headline!;
+            var chartTitle = $"{group.Key}: {headline.Name} per run ({(headline.HigherIsBetter ? "higher" : "lower")} is better)";
+            Chart(chartTitle, SvgChart.Bars(chartTitle, group.Select(x => x.Run.Name).ToList(), group.Select(x => x.S.Headline!.Value).ToList(), $"{headline.Name} ({headline.Unit})"));
+        }
+        // Throughput against tail latency, per scenario that has both, with the runs no other run beats on both.
+        foreach (var group in runs.SelectMany(r => r.Scenarios.Where(s => s.Throughput is not null && s.Percentiles.Any(q => q.Percent == 99)).Select(s => (Run: r, S: s))).GroupBy(x => x.S.Scenario).Where(g => g.Count() >= 2))
+        {
+            var points = group.Select(x => new ExplorePoint(x.Run.Name, x.Run.Params, new Dictionary<string, double>
+            {
+                ["throughput"] = x.S.Throughput!.Value, ["latency_p99"] = x.S.Percentiles.First(q => q.Percent == 99).Ns / 1e6,
+            })).ToList();
+            Chart($"{group.Key}: throughput vs p99 latency", Scatter($"{group.Key}: throughput vs p99 latency", points, [new("latency_p99", false), new("throughput", true)], "p99 latency (ms)", "throughput (samples/s)"));
+        }
+        var accuracyPoints = runs.Select(r => (Run: r, M: Metrics.From(r.Figures)))
+            .Select(x => (x.Run, Throughput: x.M.GetValueOrDefault("throughput", x.Run.Scenarios.FirstOrDefault(s => s.Throughput is not null)?.Throughput ?? double.NaN), Accuracy: x.M.GetValueOrDefault("accuracy", double.NaN)))
+            .Where(x => double.IsFinite(x.Throughput) && double.IsFinite(x.Accuracy)).ToList();
+        if (accuracyPoints.Count >= 2)
+        {
+            var points = accuracyPoints.Select(x => new ExplorePoint(x.Run.Name, x.Run.Params, new Dictionary<string, double> { ["throughput"] = x.Throughput, ["accuracy"] = x.Accuracy })).ToList();
+            Chart("Performance vs accuracy (Pareto front in red)", Scatter("Performance vs accuracy (Pareto front in red)", points, [new("throughput", true), new("accuracy", true)], "throughput (samples/s)", "accuracy (%)"));
+        }
         foreach (var sweep in runs.Where(r => r.Experiment is not null).GroupBy(r => r.Experiment!))
             foreach (var key in new[] { "CM_MLPERF_RESULT_VALUE", "CM_MLPERF_ACCURACY" })
             {
@@ -54,8 +76,12 @@ public static class ReportBuilder
         return new Report(model, charts);
     }
 
-    private static string Label(IReadOnlyList<ReportRun> runs, ReportRun run, ScenarioResult s) =>
-        runs.SelectMany(r => r.Scenarios).Select(x => x.Scenario).Distinct().Count() > 1 ? $"{run.Name} {s.Scenario}" : run.Name;
+    /// <summary>A scatter of two metrics (x = the first axis, y = the second) with the points' Pareto front over both.</summary>
+    public static string Scatter(string title, IReadOnlyList<ExplorePoint> points, IReadOnlyList<ParetoAxis> axes, string xTitle, string yTitle)
+    {
+        var front = ParetoFront.Of(points, axes).ToHashSet();
+        return SvgChart.Scatter(title, points.Select(p => new ScatterPoint(p.Label, p.Metrics[axes[0].Metric], p.Metrics[axes[1].Metric], front.Contains(p))).ToList(), xTitle, yTitle);
+    }
 
     private static IEnumerable<JObject> Rows(ReportRun run)
     {
@@ -70,7 +96,9 @@ public static class ReportBuilder
         foreach (var s in run.Scenarios)
             yield return new JObject
             {
-                ["run"] = run.Name, ["scenario"] = s.Scenario, ["metric"] = "samples/s", ["value"] = s.Throughput is { } t ? Json.Format(t) : "",
+                ["run"] = run.Name, ["scenario"] = s.Scenario,
+                ["metric"] = s.Headline is { } h ? $"{h.Name} ({h.Unit})" : "samples/s",
+                ["value"] = s.Headline is { } hv ? Json.Format(hv.Value) : s.Throughput is { } t ? Json.Format(t) : "",
                 ["validity"] = s.Valid switch { true => "VALID", false => "INVALID", null => "" }, ["accuracy"] = Fig("CM_MLPERF_ACCURACY"),
                 ["p90_ms"] = Ms(s, 90), ["p99_ms"] = Ms(s, 99), ["status"] = (string?)run.Record?["status"] ?? "",
             };

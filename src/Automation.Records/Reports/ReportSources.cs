@@ -7,7 +7,8 @@ namespace Automation.Records.Reports;
 
 /// <summary>One LoadGen performance result found in a results folder.</summary>
 public sealed record ScenarioResult(string System, string Model, string Scenario, string Mode, bool? Valid, double? Throughput,
-    IReadOnlyList<(double Percent, double Ns)> Percentiles, double? MeanNs, double? MinNs, double? MaxNs, string SummaryPath);
+    IReadOnlyList<(double Percent, double Ns)> Percentiles, double? MeanNs, double? MinNs, double? MaxNs, string SummaryPath,
+    Automation.Results.Headline? Headline = null);
 
 /// <summary>One run in a report: a results folder with its record (when it has one), or a sweep point.</summary>
 public sealed record ReportRun(string Name, string Folder, JObject? Record, IReadOnlyList<ScenarioResult> Scenarios,
@@ -54,7 +55,9 @@ public static class ReportSources
     {
         var scenarios = Directory.Exists(folder)
             ? Directory.EnumerateFiles(folder, "mlperf_log_summary.txt", SearchOption.AllDirectories)
-                .Where(f => !f.Replace('\\', '/').Contains("/accuracy/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Select(f => Scenario(folder, f)).ToList()
+                // Performance runs only: not the accuracy run, find-performance's short runs or compliance tests' runs.
+                .Where(f => f.Replace('\\', '/').Contains("/performance/run_", StringComparison.Ordinal) && !f.Replace('\\', '/').Contains("/TEST", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal).Select(f => Scenario(folder, f)).ToList()
             : [];
         var figs = figures ?? Json.ToMap(record?["figures"]);
         var label = name ?? (record is not null ? $"{Path.GetFileName(folder.TrimEnd('/'))} ({record["id"]})" : Path.GetFileName(folder.TrimEnd('/')));
@@ -69,6 +72,7 @@ public static class ReportSources
         string Part(int fromEnd) => parts.Length >= fromEnd ? parts[^fromEnd] : "";
         var percentiles = Percents.Select(p => (p, s.PercentileLatencyNs(p))).Where(x => x.Item2 is not null).Select(x => (x.p, x.Item2!.Value)).ToList();
         return new ScenarioResult(Part(6), Part(5), s.Scenario ?? Part(4), s.Mode ?? "", s.IsValid,
-            s.SamplesPerSecond ?? s.CompletedSamplesPerSecond ?? s.QpsWithoutLoadgenOverhead, percentiles, s.MeanLatencyNs, s.MinLatencyNs, s.MaxLatencyNs, summaryPath);
+            s.SamplesPerSecond ?? s.CompletedSamplesPerSecond ?? s.QpsWithoutLoadgenOverhead, percentiles, s.MeanLatencyNs, s.MinLatencyNs, s.MaxLatencyNs, summaryPath,
+            Automation.Results.Headline.For(s.Scenario ?? Part(4), s));
     }
 }

@@ -67,3 +67,16 @@ public sealed class PipelineFactAttribute : FactAttribute
             Skip = "the Debian package dataset-fashion-mnist is not installed and this user cannot install it (run ./run-tests as root)";
     }
 }
+
+/// <summary>A pipeline fact that also needs headless Chromium (./run-tests installs it as root).</summary>
+public sealed class ChromiumPipelineFactAttribute : FactAttribute
+{
+    public static string? Chromium => new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists);
+
+    public ChromiumPipelineFactAttribute()
+    {
+        if (!Directory.Exists("/usr/share/datasets/fashion-mnist") && Environment.UserName != "root")
+            Skip = "the Debian package dataset-fashion-mnist is not installed and this user cannot install it (run ./run-tests as root)";
+        else if (Chromium is null) Skip = "chromium is not installed (apt-get install chromium; ./run-tests does as root)";
+    }
+}

@@ -7,6 +7,9 @@ namespace Automation.Records.Reports.Svg;
 /// <summary>One named line of a line chart: a value (or a gap) per x label.</summary>
 public sealed record Series(string Name, IReadOnlyList<double?> Values);
 
+/// <summary>A point of a scatter plot; <paramref name="OnFront"/> marks the Pareto front.</summary>
+public sealed record ScatterPoint(string Label, double X, double Y, bool OnFront);
+
 /// <summary>
 /// Self-contained SVG charts drawn by our code (no script, no external fonts or styles), so a report is one file that
 /// any browser renders offline: bar charts and multi-series line charts with axes, grid lines and a legend.
@@ -53,6 +56,37 @@ public static class SvgChart
                 sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(i))}\" cy=\"{F(Y(v!.Value))}\" r=\"3.5\" fill=\"{color}\"><title>{E(series[s].Name)} {E(xLabels[i])}: {E(Number(v.Value))} {E(unit)}</title></circle>");
             sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{Left + 10}\" y=\"{Top + 8 + s * 16}\" width=\"12\" height=\"3\" fill=\"{color}\"/><text x=\"{Left + 28}\" y=\"{Top + 13 + s * 16}\" font-size=\"11\">{E(series[s].Name)}</text>");
         }
+        return End(sb);
+    }
+
+    /// <summary>
+    /// A scatter plot with numeric axes (titles with units), the Pareto front's points in red joined by a line
+    /// (class "pareto", the others class "point", each with data-label/data-x/data-y) and a legend.
+    /// </summary>
+    public static string Scatter(string title, IReadOnlyList<ScatterPoint> points, string xTitle, string yTitle)
+    {
+        var sb = Begin(title, "scatter-chart");
+        var xMax = Nice(points.Select(p => p.X).DefaultIfEmpty(0).Max());
+        var yMax = Nice(points.Select(p => p.Y).DefaultIfEmpty(0).Max());
+        Axes(sb, yMax, yTitle);
+        var plotWidth = Width - Left - Right;
+        double X(double v) => Left + (xMax <= 0 ? 0 : v / xMax * plotWidth);
+        double Y(double v) => Top + PlotHeight - (yMax <= 0 ? 0 : v / yMax * PlotHeight);
+        const int ticks = 5;
+        for (var t = 0; t <= ticks; t++)
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + t * plotWidth / (double)ticks)}\" y=\"{F(Top + PlotHeight + 16)}\" font-size=\"11\" text-anchor=\"middle\">{E(Number(xMax * t / ticks))}</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(Left + plotWidth / 2.0)}\" y=\"{F(Top + PlotHeight + 36)}\" font-size=\"12\" text-anchor=\"middle\">{E(xTitle)}</text>");
+        var front = points.Where(p => p.OnFront).OrderBy(p => p.X).ToList();
+        if (front.Count > 1)
+            sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\" points=\"{string.Join(' ', front.Select(p => $"{F(X(p.X))},{F(Y(p.Y))}"))}\"/>");
+        foreach (var p in points.OrderBy(p => p.OnFront))
+        {
+            var (cls, color, r) = p.OnFront ? ("pareto", "#d62728", 5.5) : ("point", "#7f7f7f", 4.0);
+            sb.Append(CultureInfo.InvariantCulture, $"<circle class=\"{cls}\" data-label=\"{E(p.Label)}\" data-x=\"{p.X.ToString("R", CultureInfo.InvariantCulture)}\" data-y=\"{p.Y.ToString("R", CultureInfo.InvariantCulture)}\" cx=\"{F(X(p.X))}\" cy=\"{F(Y(p.Y))}\" r=\"{F(r)}\" fill=\"{color}\"><title>{E(p.Label)}: {E(Number(p.X))} {E(xTitle)}, {E(Number(p.Y))} {E(yTitle)}</title></circle>");
+            if (p.OnFront) sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(X(p.X) + 7)}\" y=\"{F(Y(p.Y) - 6)}\" font-size=\"10\">{E(p.Label.Length > 28 ? p.Label[..27] + "…" : p.Label)}</text>");
+        }
+        sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Width - Right - 150}\" cy=\"{Top + 10}\" r=\"5\" fill=\"#d62728\"/><text x=\"{Width - Right - 140}\" y=\"{Top + 14}\" font-size=\"11\">Pareto front</text>");
+        sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{Width - Right - 150}\" cy=\"{Top + 26}\" r=\"4\" fill=\"#7f7f7f\"/><text x=\"{Width - Right - 140}\" y=\"{Top + 30}\" font-size=\"11\">other runs</text>");
         return End(sb);
     }
 
