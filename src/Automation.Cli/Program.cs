@@ -96,6 +96,7 @@ public static class Program
         ("replay", () => RecordCommands.Replay(g)),
         ("diff", () => RecordCommands.Diff(g)),
         ("report", () => ReportCommand.Create(g)),
+        ("explore", () => ExploreCommand.Create(g)),
         ("ae", () => AeCommands.Create(g)),
         ("serve", () => ServeCommand.Create(g)),
     ];

@@ -119,7 +119,7 @@ public static class RunExperimentCommand
     }
 
     internal static ExperimentSpec BuildSpec(Engine engine, IReadOnlyList<string> positionals, string? tagsOption, string? resultsDir, string? sweepFile,
-        string? pointDir, IReadOnlyList<string> pointArgs)
+        string? pointDir, IReadOnlyList<string> pointArgs, IReadOnlyList<SweepAxis>? extraAxes = null)
     {
         var free = Program.FreeForm;
         var flags = DottedFlags.Parse(free);
@@ -130,6 +130,11 @@ public static class RunExperimentCommand
 
         var axes = new List<SweepAxis>();
         if (sweepFile is not null) axes.AddRange(SweepFile.Load(Path.GetFullPath(sweepFile)));
+        foreach (var axis in extraAxes ?? [])
+        {
+            axes.RemoveAll(a => a.Name == axis.Name);
+            axes.Add(axis);
+        }
         foreach (var (name, values) in flags.Sweep)
         {
             axes.RemoveAll(a => a.Name == name); // the command line wins over the file
