@@ -9,23 +9,26 @@ namespace Automation.Core.Meta;
 /// `yaml.safe_load` reads it, because that is what CM and MLCFlow use: YAML 1.1 scalars (yes/no/on/off are
 /// booleans, 0x1F and 1_000 are ints, 1.10 is the float 1.1, quoted scalars stay strings), duplicate keys (the last
 /// wins, position of the first), anchors, aliases and `&lt;&lt;` merge keys. Every token keeps its line and column, so
-/// the meta reader's messages point into the YAML. Aliases may expand a document to at most
-/// <see cref="MaxNodes"/> nodes (the "billion laughs" defence).
+/// the meta reader's messages point into the YAML. The bounds of <see cref="MetaLimits"/> hold: aliases may expand a
+/// document to at most <see cref="MaxNodes"/> nodes (the "billion laughs" defence), nesting is refused past
+/// <see cref="MetaLimits.MaxDepth"/> levels.
 /// </summary>
 public static class YamlMeta
 {
-    public const int MaxNodes = 100_000;
+    public const int MaxNodes = MetaLimits.MaxNodes;
 
     public static JObject ToJson(string yamlText, string file) => ToJson(yamlText, file, null);
 
     /// <param name="warn">Receives what PyYAML accepts silently but a person may want to know (duplicate keys: verbose-only).</param>
     public static JObject ToJson(string yamlText, string file, Action<MetaWarning>? warn)
     {
+        MetaLimits.CheckSize(yamlText.Length, file);
         var root = new YamlComposer(file).Compose(yamlText);
         if (root is not YamlTreeMapping)
             throw new MetaException(root is null ? "the meta is empty" : "the meta is not a YAML mapping", file,
                 line: (int)(root?.Start.Line ?? 0), column: (int)(root?.Start.Column ?? 0));
-        using var reader = new TreeReader(root, file, warn);
+        // The composer already refused nesting past MetaLimits.MaxDepth; the reader's own bound must not be lower.
+        using var reader = new TreeReader(root, file, warn) { MaxDepth = MetaLimits.MaxDepth + 1 };
         return (JObject)JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
     }
 
