@@ -115,6 +115,20 @@ public sealed class InternalErrorTests
         Assert.True(ok.ExitCode == 0, ok.All);
     }
 
+    /// <summary>Found by the generated command lines: a folder given where cm writes a file, or a file where it makes a folder.</summary>
+    [Fact]
+    public void Item09_an_output_path_that_is_a_folder_or_a_file_in_the_way_is_a_clear_error()
+    {
+        using var ws = new TempWorkspace();
+        ws.AddScript("fine", """{"alias":"fine","uid":"f000000000000941","tags":["fine"]}""", "true");
+        var folder = Directory.CreateDirectory(Path.Combine(ws.Root, "a-folder")).FullName;
+        var file = Path.Combine(ws.Root, "a-file");
+        File.WriteAllText(file, "");
+        Refusal.AssertClearError(Refusal.Run(ws.Root, "docs", "scripts", $"--out={folder}"), folder, "Check the files and folders this command reads and writes");
+        Refusal.AssertClearError(Refusal.Run(ws.Root, "run", "script", "--tags=fine", "--quiet", $"--lock={folder}"), folder);
+        Refusal.AssertClearError(Refusal.Run(ws.Root, "docker", "script", "--tags=fine", $"--output={file}"), file);
+    }
+
     [Fact]
     public async Task Item09_a_download_redirected_to_a_file_url_is_refused_and_nothing_is_cached()
     {
