@@ -27,7 +27,7 @@ public sealed class RunawayInputTests
     }
 
     [Fact]
-    public void Item08_a_yaml_billion_laughs_is_refused_with_the_alias_bound()
+    public void Item08_a_yaml_billion_laughs_or_merge_bomb_is_refused_with_the_alias_bound()
     {
         using var ws = new TempWorkspace();
         var lines = new List<string> { "alias: lol", "uid: f000000000000804", "tags: [lol]", "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]" };
@@ -37,12 +37,18 @@ public sealed class RunawayInputTests
         var merge = new List<string> { "alias: merges", "uid: f000000000000805", "tags: [merges]", "m0: &m0 {a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, h: 8}" };
         for (var i = 1; i < 10; i++) merge.Add($"m{i}: &m{i} {{{string.Join(", ", Enumerable.Range(0, 8).Select(k => $"k{k}: *m{i - 1}"))}}}");
         RecursionTests.WriteMeta(ws, "merges", "meta.yaml", string.Join('\n', merge) + "\n");
+        // A merge bomb: each mapping merges the one before nine times; flattened it is one key, but flattening it
+        // visited 9^11 pairs (minutes of CPU).
+        var bomb = new List<string> { "alias: mergebomb", "uid: f000000000000809", "tags: [mergebomb]", "b0: &b0 {k: 1}" };
+        for (var i = 1; i < 12; i++) bomb.Add($"b{i}: &b{i} {{<<: [{string.Join(", ", Enumerable.Repeat($"*b{i - 1}", 9))}]}}");
+        RecursionTests.WriteMeta(ws, "mergebomb", "meta.yaml", string.Join('\n', bomb) + "\n");
 
         var find = Refusal.Run(ws.Root, "find", "script");
         Refusal.AssertNoCrash(find);
         Assert.Contains("lol/meta.yaml:", find.Stderr);
         Assert.Contains("merges/meta.yaml:", find.Stderr);
-        Assert.Equal(2, find.Stderr.Split('\n').Count(l => l.Contains("expands to more than 100000 nodes through its aliases")));
+        Assert.Contains("mergebomb/meta.yaml:", find.Stderr);
+        Assert.Equal(3, find.Stderr.Split('\n').Count(l => l.Contains("expands to more than 100000 nodes through its aliases")));
         Refusal.AssertClearError(Refusal.Run(ws.Root, "run", "script", "--tags=lol", "--quiet"), "no script has the tag 'lol'");
     }
 
