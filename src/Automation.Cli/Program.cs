@@ -39,7 +39,9 @@ public static class Program
         {
             // The machine's answer about a path (a folder where a file belongs or the reverse, no permission, a full
             // disk): the message names the path, and it is the user's to fix, not a bug of ours.
-            Console.Error.WriteLine($"error: {e.Message.TrimEnd('.')}. Check the files and folders this command reads and writes (the paths given on the command line, the cache folder): a folder where a file belongs or the reverse, permissions, free space.");
+            const string fix = "Check the files and folders this command reads and writes (the paths given on the command line, the cache folder): a folder where a file belongs or the reverse, permissions, free space.";
+            Console.Error.WriteLine($"error: {e.Message.TrimEnd('.')}. {fix}");
+            WriteJsonError(args, e.Message, null, null, fix, 1);
             return 1;
         }
         catch (Exception e) when (!verbose)
