@@ -94,8 +94,8 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
             if (f.Length == 4 && f[0] == "d" && f[3] == "-") { rows.Add(new Row(root, f[2], null, null, null)); continue; }
             if (f.Length != 9 || f[3].Length == 0 || !TryLong(f[4], out var length) || !TryLong(f[5], out var ticks)) return null;
             var stamp = new FileStamp(length, ticks);
-            if (f[0] == "b" && TryInt(f[6], out var line1) && TryInt(f[7], out var column))
-                rows.Add(new Row(root, f[2], f[3], stamp, null, new MetaWarning(f[3], line1, column, f[8])));
+            if (f[0] == "b" && TryInt(f[6], out var atLine) && TryInt(f[7], out var column))
+                rows.Add(new Row(root, f[2], f[3], stamp, null, new MetaWarning(f[3], atLine, column, f[8])));
             else if (f[0] == "d" && f[6].Length > 0 && f[7].Length > 0)
                 rows.Add(new Row(root, f[2], f[3], stamp, new ScriptEntry(f[6], f[7], f[8].Split(',', StringSplitOptions.RemoveEmptyEntries), f[2], roots[root].Repo)));
             else return null;
