@@ -35,6 +35,15 @@ public static class Program
             WriteJsonError(args, e.Message, e.File, e.Script, e.Fix, e.ExitCode);
             return e.ExitCode;
         }
+        catch (Exception e) when (!verbose && e is IOException or UnauthorizedAccessException)
+        {
+            // The machine's answer about a path (a folder where a file belongs or the reverse, no permission, a full
+            // disk): the message names the path, and it is the user's to fix, not a bug of ours.
+            const string fix = "Check the files and folders this command reads and writes (the paths given on the command line, the cache folder): a folder where a file belongs or the reverse, permissions, free space.";
+            Console.Error.WriteLine($"error: {e.Message.TrimEnd('.')}. {fix}");
+            WriteJsonError(args, e.Message, null, null, fix, 1);
+            return 1;
+        }
         catch (Exception e) when (!verbose)
         {
             var message = $"internal error ({e.GetType().Name}): {e.Message}. Run again with --verbose for details, and report it if it persists.";

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Automation.Core.Errors;
 using Automation.Dashboard.Api;
 using Automation.Dashboard.Runs;
 using Automation.Dashboard.Security;
@@ -46,6 +47,7 @@ public sealed class DashboardServer : IAsyncDisposable
         var server = new DashboardServer(app, runs);
         var guard = new AccessGuard(options, () => server.Port);
         app.Use(next => ctx => guard.InvokeAsync(ctx, next));
+        app.Use(next => ctx => RefuseWhatUsersCanFix(ctx, next));
         var scripts = new ScriptsApi(options);
         scripts.Map(app);
         new CacheApi(options).Map(app);
@@ -74,6 +76,19 @@ public sealed class DashboardServer : IAsyncDisposable
         await Runs.StopAllAsync();
         await app.StopAsync();
         await app.DisposeAsync();
+    }
+
+    /// <summary>An error the user can fix (a bad meta met while answering, a bad request) is a 400 with its message, never a 500.</summary>
+    private static async Task RefuseWhatUsersCanFix(HttpContext ctx, RequestDelegate next)
+    {
+        try
+        {
+            await next(ctx);
+        }
+        catch (AutomationException e) when (!ctx.Response.HasStarted)
+        {
+            await Json.Error(ctx, 400, e.Message);
+        }
     }
 
     private static readonly Assembly Self = typeof(DashboardServer).Assembly;

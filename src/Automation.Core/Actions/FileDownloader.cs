@@ -161,6 +161,12 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
         {
             throw AttemptFailedException.Transient(Describe(e));
         }
+        catch (Exception e) when (e is UriFormatException or NotSupportedException && !ct.IsCancellationRequested)
+        {
+            // HttpClient follows a redirect to another scheme (file://, ftp://) into a URI it cannot use and throws these.
+            throw new AttemptFailedException($"the server redirected to an address that is not http(s) ({Describe(e)})", Retryable: false,
+                "Only http(s) redirects are followed: check the URL, or download the file yourself and pass --local_path.");
+        }
     }
 
     private static string Describe(Exception e)

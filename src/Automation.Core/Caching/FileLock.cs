@@ -58,7 +58,18 @@ internal sealed class FileLock : IDisposable
             || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING")?.ToLowerInvariant() is "1" or "true")
             throw new AutomationException("File locking is disabled (DOTNET_SYSTEM_IO_DISABLEFILELOCKING), so the cache cannot be shared safely",
                 file: path, fix: "Unset DOTNET_SYSTEM_IO_DISABLEFILELOCKING.");
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        // A folder where the lock file belongs (or a file where its folder belongs) can never be locked: waiting out the
+        // timeout would only hide it.
+        if (Directory.Exists(path))
+            throw Unusable(path, "is a folder, not a lock file", $"Remove the folder {path} (nothing uses it; cm creates the lock file itself).");
+        try
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        }
+        catch (IOException e)
+        {
+            throw Unusable(path, $"cannot be created: {e.Message.TrimEnd('.')}", "Check that the cache's folders are folders and writable (a file in the way must go).", e);
+        }
         try
         {
             return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, bufferSize: 1);
@@ -68,7 +79,14 @@ internal sealed class FileLock : IDisposable
             failure = e;
             return null;
         }
+        catch (Exception e) when (e is UnauthorizedAccessException or DirectoryNotFoundException)
+        {
+            throw Unusable(path, $"cannot be opened: {e.Message.TrimEnd('.')}", "Check the permissions of the cache folder (cm needs to write its lock files there), or use another --cache-dir.", e);
+        }
     }
+
+    private static AutomationException Unusable(string path, string problem, string fix, Exception? inner = null) =>
+        new($"the cache lock {path} {problem}", file: path, fix: fix, inner: inner);
 
     /// <summary>
     /// The holder's identity goes into a side file: the lock file itself cannot be read by others while held.

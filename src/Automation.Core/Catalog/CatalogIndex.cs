@@ -41,8 +41,6 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
         }
         catch (IOException) { return null; }
         catch (UnauthorizedAccessException) { return null; }
-        catch (FormatException) { return null; }
-        catch (ArgumentOutOfRangeException) { return null; }
     }
 
     /// <summary>Records a full load; never fails the run (a read-only cache just means no index).</summary>
@@ -81,6 +79,7 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
     private static string RootLine(ScriptRoot root) =>
         string.Join('\t', "root", root.Source switch { RootSource.ScriptPath => "path", RootSource.Registered => "repo", _ => "builtin" }, root.Repo, root.EnvPrefix ?? "-", root.RepoPath, root.RepoPrefix ?? "-", root.Path);
 
+    /// <summary>The rows of an index written by <see cref="Write"/>; null for anything else (another version, a damaged or edited file).</summary>
     private static List<Row>? Parse(string text, IReadOnlyList<ScriptRoot> roots)
     {
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -91,16 +90,24 @@ public sealed class CatalogIndex(IFileSystem fileSystem, string path, IClock clo
         foreach (var line in lines.Skip(1 + roots.Count))
         {
             var f = line.Split('\t');
-            int Int(int i) => int.Parse(f[i], CultureInfo.InvariantCulture);
-            FileStamp Stamp() => new(long.Parse(f[4], CultureInfo.InvariantCulture), long.Parse(f[5], CultureInfo.InvariantCulture));
-            if (f.Length == 4 && f[0] == "d" && f[3] == "-") rows.Add(new Row(Int(1), f[2], null, null, null));
-            else if (f.Length == 9 && f[0] == "b") rows.Add(new Row(Int(1), f[2], f[3], Stamp(), null, new MetaWarning(f[3], Int(6), Int(7), f[8])));
-            else if (f.Length == 9 && f[0] == "d")
-                rows.Add(new Row(Int(1), f[2], f[3], Stamp(), new ScriptEntry(f[6], f[7], f[8].Split(',', StringSplitOptions.RemoveEmptyEntries), f[2], roots[Int(1)].Repo)));
+            if (f.Length < 4 || !TryInt(f[1], out var root) || root >= roots.Count || f[2].Length == 0) return null;
+            if (f.Length == 4 && f[0] == "d" && f[3] == "-") { rows.Add(new Row(root, f[2], null, null, null)); continue; }
+            if (f.Length != 9 || f[3].Length == 0 || !TryLong(f[4], out var length) || !TryLong(f[5], out var ticks)) return null;
+            var stamp = new FileStamp(length, ticks);
+            if (f[0] == "b" && TryInt(f[6], out var atLine) && TryInt(f[7], out var column))
+                rows.Add(new Row(root, f[2], f[3], stamp, null, new MetaWarning(f[3], atLine, column, f[8])));
+            else if (f[0] == "d" && f[6].Length > 0 && f[7].Length > 0)
+                rows.Add(new Row(root, f[2], f[3], stamp, new ScriptEntry(f[6], f[7], f[8].Split(',', StringSplitOptions.RemoveEmptyEntries), f[2], roots[root].Repo)));
             else return null;
         }
         return rows;
     }
+
+    private static bool TryInt(string text, out int value) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
+
+    private static bool TryLong(string text, out long value) =>
+        long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out value);
 
     /// <summary>The same folders in the same order, each read from the same meta file, unchanged.</summary>
     private bool IsFresh(List<Row> rows, IReadOnlyList<ScriptRoot> roots)

@@ -22,6 +22,7 @@ public sealed class ScriptLoader(IFileSystem fileSystem)
     public ScriptMeta? TryLoad(string directory)
     {
         if (FindMeta(directory) is not { } found) return null;
+        MetaLimits.CheckSize(found.Stamp.Length, found.Path);
         var text = fileSystem.ReadAllText(found.Path);
         return Read(text, found.Path, directory) with { HasCustomizePy = fileSystem.FileExists(Path.Combine(directory, "customize.py")) };
     }

@@ -79,6 +79,7 @@ public sealed class Executor(
             throw new DependencyCycleException($"dependency cycle at run time: {cycle}", run.Stack[^1].File, run.Stack[^1].Alias,
                 "Remove one of these deps, or guard it with skip_if_env/enable_if_env so the chain ends.");
         }
+        CallChain.CheckDepth(run.Stack, node.Display);
         run.Stack.Add((node.Id, node.Display, node.Script.MetaFile, node.Script.Alias));
         try
         {

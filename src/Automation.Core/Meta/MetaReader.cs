@@ -25,7 +25,8 @@ public static class MetaReader
         JToken token;
         try
         {
-            using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None };
+            MetaLimits.CheckSize(text.Length, metaFile);
+            using var reader = new JsonTextReader(new StringReader(text)) { DateParseHandling = DateParseHandling.None, MaxDepth = MetaLimits.MaxDepth };
             // Python's json.load keeps the last of duplicate keys; so do we.
             token = JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load, DuplicatePropertyNameHandling = DuplicatePropertyNameHandling.Replace });
             while (reader.Read())

@@ -9,23 +9,26 @@ namespace Automation.Core.Meta;
 /// `yaml.safe_load` reads it, because that is what CM and MLCFlow use: YAML 1.1 scalars (yes/no/on/off are
 /// booleans, 0x1F and 1_000 are ints, 1.10 is the float 1.1, quoted scalars stay strings), duplicate keys (the last
 /// wins, position of the first), anchors, aliases and `&lt;&lt;` merge keys. Every token keeps its line and column, so
-/// the meta reader's messages point into the YAML. Aliases may expand a document to at most
-/// <see cref="MaxNodes"/> nodes (the "billion laughs" defence).
+/// the meta reader's messages point into the YAML. The bounds of <see cref="MetaLimits"/> hold: aliases may expand a
+/// document to at most <see cref="MaxNodes"/> nodes (the "billion laughs" defence), nesting is refused past
+/// <see cref="MetaLimits.MaxDepth"/> levels.
 /// </summary>
 public static class YamlMeta
 {
-    public const int MaxNodes = 100_000;
+    public const int MaxNodes = MetaLimits.MaxNodes;
 
     public static JObject ToJson(string yamlText, string file) => ToJson(yamlText, file, null);
 
     /// <param name="warn">Receives what PyYAML accepts silently but a person may want to know (duplicate keys: verbose-only).</param>
     public static JObject ToJson(string yamlText, string file, Action<MetaWarning>? warn)
     {
+        MetaLimits.CheckSize(yamlText.Length, file);
         var root = new YamlComposer(file).Compose(yamlText);
         if (root is not YamlTreeMapping)
             throw new MetaException(root is null ? "the meta is empty" : "the meta is not a YAML mapping", file,
                 line: (int)(root?.Start.Line ?? 0), column: (int)(root?.Start.Column ?? 0));
-        using var reader = new TreeReader(root, file, warn);
+        // The composer already refused nesting past MetaLimits.MaxDepth; the reader's own bound must not be lower.
+        using var reader = new TreeReader(root, file, warn) { MaxDepth = MetaLimits.MaxDepth + 1 };
         return (JObject)JToken.ReadFrom(reader, new JsonLoadSettings { LineInfoHandling = LineInfoHandling.Load });
     }
 
@@ -75,7 +78,7 @@ public static class YamlMeta
                 case YamlTreeMapping map:
                     if (map.Tag != "tag:yaml.org,2002:map") throw Error(file, map.Start, $"the tag '{map.Tag}' is not supported here");
                     yield return (JsonToken.StartObject, null, map.Start);
-                    foreach (var (key, keyNode, value) in Entries(map, file, warn))
+                    foreach (var (key, keyNode, value) in Entries(map, file, warn, count))
                     {
                         yield return (JsonToken.PropertyName, key, keyNode.Start);
                         foreach (var t in Tokens(value, file, warn, count)) yield return t;
@@ -86,12 +89,12 @@ public static class YamlMeta
         }
 
         /// <summary>A mapping's entries as PyYAML's dict gets them: merged pairs first, then its own; a later key replaces the value in the first one's place.</summary>
-        private static List<(string Key, YamlTreeNode KeyNode, YamlTreeNode Value)> Entries(YamlTreeMapping map, string file, Action<MetaWarning>? warn)
+        private static List<(string Key, YamlTreeNode KeyNode, YamlTreeNode Value)> Entries(YamlTreeMapping map, string file, Action<MetaWarning>? warn, int[] count)
         {
             var order = new List<string>();
             var entries = new Dictionary<string, (YamlTreeNode KeyNode, YamlTreeNode Value)>(StringComparer.Ordinal);
             var own = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var (keyNode, value, merged) in Flatten(map, file))
+            foreach (var (keyNode, value, merged) in Flatten(map, file, count))
             {
                 var key = KeyText(keyNode, file);
                 if (!merged && !own.Add(key))
@@ -103,9 +106,16 @@ public static class YamlMeta
             return order.Select(k => (k, entries[k].KeyNode, entries[k].Value)).ToList();
         }
 
-        /// <summary>PyYAML's flatten_mapping: `&lt;&lt;: *a` or `&lt;&lt;: [*a, *b]` (earlier ones win) pairs go before the mapping's own.</summary>
-        private static IEnumerable<(YamlTreeNode Key, YamlTreeNode Value, bool Merged)> Flatten(YamlTreeMapping map, string file)
+        /// <summary>
+        /// PyYAML's flatten_mapping: `&lt;&lt;: *a` or `&lt;&lt;: [*a, *b]` (earlier ones win) pairs go before the mapping's own.
+        /// Every pair visited counts against the node budget: merges of merges repeat the same keys, so a "merge bomb"
+        /// stays small once flattened but would take exponential time to flatten.
+        /// </summary>
+        private static IEnumerable<(YamlTreeNode Key, YamlTreeNode Value, bool Merged)> Flatten(YamlTreeMapping map, string file, int[] count)
         {
+            count[0] += map.Pairs.Count;
+            if (count[0] > MaxNodes)
+                throw Error(file, map.Start, $"the document expands to more than {MaxNodes} nodes through its aliases (merge keys); it is refused as an alias bomb");
             var merged = new List<(YamlTreeNode, YamlTreeNode, bool)>();
             var own = new List<(YamlTreeNode, YamlTreeNode, bool)>();
             foreach (var (key, value) in map.Pairs)
@@ -123,7 +133,7 @@ public static class YamlMeta
                     _ => throw Error(file, value.Start, "expected a mapping or list of mappings for merging, but found a " + Kind(value)),
                 };
                 foreach (var source in sources)
-                    merged.AddRange(Flatten(source, file).Select(p => (p.Key, p.Value, true)));
+                    merged.AddRange(Flatten(source, file, count).Select(p => (p.Key, p.Value, true)));
             }
             return merged.Concat(own);
         }

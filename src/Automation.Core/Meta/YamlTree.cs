@@ -19,7 +19,7 @@ internal sealed record YamlTreeMapping(string Tag, Mark Start, List<(YamlTreeNod
 /// </summary>
 internal sealed class YamlComposer(string file)
 {
-    private const int MaxDepth = 500;
+    private const int MaxDepth = MetaLimits.MaxDepth;
     private readonly Dictionary<string, YamlTreeNode> anchors = new(StringComparer.Ordinal);
     private readonly HashSet<string> open = new(StringComparer.Ordinal);
 
@@ -60,7 +60,8 @@ internal sealed class YamlComposer(string file)
 
     private YamlTreeNode Node(IParser parser, int depth)
     {
-        if (depth > MaxDepth) throw Error(parser.Current!.Start, $"nested deeper than {MaxDepth} levels");
+        // The root is level 1, as Newtonsoft counts a JSON meta's levels.
+        if (depth >= MaxDepth) throw Error(parser.Current!.Start, $"nested deeper than {MaxDepth} levels (a meta's limit; docs/meta-reference.md)");
         if (parser.TryConsume<AnchorAlias>(out var alias))
         {
             var name = alias.Value.Value;

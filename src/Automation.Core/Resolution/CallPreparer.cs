@@ -66,7 +66,8 @@ public static class CallPreparer
         Layer(env, script.Env);
         ApplyInputs(script, request.Inputs, env);
 
-        var version = VersionFrom(request.Version, env, prefix);
+        // The asker (the command line, a caller's dep) is named by the constraint's origin; the file would be the caller's, not this script's.
+        var version = VersionFrom(request.Version, env, prefix).Checked(script.Alias);
         var planned = PlanVersion(script, version, variations);
         VersionSpec? versionSpec = planned is not null && script.Versions.TryGetValue(planned, out var vs) ? vs : null;
         if (versionSpec is not null)

@@ -9,3 +9,4 @@ public sealed class VariationConflictException(string message, string file, stri
 public sealed class DependencyCycleException(string message, string file, string script, string fix) : AutomationException(message, file, script, fix);
 public sealed class VersionConflictException(string message, string file, string script, string fix) : AutomationException(message, file, script, fix);
 public sealed class UnknownInputException(string message, string file, string script, string fix) : AutomationException(message, file, script, fix);
+public sealed class DependencyDepthException(string message, string file, string script, string fix) : AutomationException(message, file, script, fix);

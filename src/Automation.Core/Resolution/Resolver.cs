@@ -103,6 +103,7 @@ public sealed class Resolver
             }
 
             var script = prepared.Script;
+            CallChain.CheckDepth(stack, prepared.Node.Display);
             stack.Add((id, prepared.Node.Display, script.MetaFile, script.Alias));
             var hooks = CustomizeScript.Hooks(resolver.fileSystem, script);
             var env = new Dictionary<string, string>(prepared.Node.Env, StringComparer.Ordinal);

@@ -39,8 +39,7 @@ public static class VariationSelector
 
         void Activate(string name, bool isExplicit, string requestedBy)
         {
-            var variation = Lookup(script, name, requestedBy);
-            if (variation.Spec.Alias is { } target && target != name) { Activate(target, isExplicit, requestedBy); return; }
+            var variation = FollowAliases(script, name, requestedBy);
             if (excludedSet.Contains(variation.Name) || active.Any(a => a.Name == variation.Name)) return;
             if (variation.Spec.Group is { } group)
             {
@@ -61,14 +60,31 @@ public static class VariationSelector
 
         foreach (var name in requested) Activate(name, true, "the request");
 
-        // Fill empty groups: first from default_variations of active variations, then the group's default.
+        // Fill empty groups: first from default_variations of active variations, then the group's default. Each pass
+        // either switches a variation on or ends the loop; a default that cannot fill its group is the meta's error.
         for (var changed = true; changed;)
         {
             changed = false;
-            foreach (var (group, name) in active.ToList().SelectMany(a => a.Spec.DefaultVariations))
-                if (!active.Any(a => a.Spec.Group == group) && !excludedSet.Contains(name)) { Activate(name, false, "default_variations"); changed = true; }
+            foreach (var (owner, group, name) in active.ToList().SelectMany(a => a.Spec.DefaultVariations.Select(d => (a.Name, d.Key, d.Value))))
+                if (!active.Any(a => a.Spec.Group == group) && !excludedSet.Contains(name))
+                    changed |= FillGroup(group, name, $"default_variations of _{owner}");
             foreach (var spec in script.Variations.Values.Where(v => v.IsDefault && v.Group is not null && !v.IsCombined).OrderBy(v => v.Key, StringComparer.Ordinal))
-                if (!active.Any(a => a.Spec.Group == spec.Group) && !excludedSet.Contains(spec.Key)) { Activate(spec.Key, false, "group default"); changed = true; }
+                if (!active.Any(a => a.Spec.Group == spec.Group) && !excludedSet.Contains(spec.Key))
+                    changed |= FillGroup(spec.Group!, spec.Key, $"the default of group '{spec.Group}'");
+        }
+
+        bool FillGroup(string group, string name, string requestedBy)
+        {
+            var count = active.Count;
+            Activate(name, false, requestedBy);
+            if (active.Any(a => a.Spec.Group == group)) return active.Count > count;
+            var target = FollowAliases(script, name, requestedBy);
+            if (excludedSet.Contains(target.Name)) return active.Count > count;
+            var where = target.Spec.Group is { } other ? $"in group '{other}'" : "in no group";
+            throw new VariationConflictException(
+                $"{requestedBy} in script '{script.Alias}' names '_{name}' for group '{group}', but '_{name}' {(target.Name == name ? "" : $"stands for '_{target.Name}', which ")}is {where}, so the group stays empty",
+                script.MetaFile, script.Alias,
+                $"Name a variation of group '{group}' there: {string.Join(", ", GroupMembers(script, group).Select(v => "_" + v))}.");
         }
 
         var names = active.Select(a => a.Name).ToHashSet(StringComparer.Ordinal);
@@ -77,6 +93,23 @@ public static class VariationSelector
             .OrderBy(v => v.Parts.Count).ThenBy(v => v.Key, StringComparer.Ordinal)
             .Select(v => new ActiveVariation(v.Key, v, null));
         return active.Concat(combined).ToList();
+    }
+
+    /// <summary>The variation a name stands for after its `alias` chain; a chain that comes back to a name is the meta's error.</summary>
+    private static ActiveVariation FollowAliases(ScriptMeta script, string name, string requestedBy)
+    {
+        var chain = new List<string> { name };
+        var variation = Lookup(script, name, requestedBy);
+        while (variation.Spec.Alias is { } target && target != variation.Name)
+        {
+            if (chain.Contains(target, StringComparer.Ordinal))
+                throw new VariationConflictException(
+                    $"the variation aliases of script '{script.Alias}' form a cycle: {string.Join(" -> ", chain.Append(target).Select(v => "_" + v))}",
+                    script.MetaFile, script.Alias, "Make one of these variations a real one (with env, deps...) instead of an alias.");
+            chain.Add(target);
+            variation = Lookup(script, target, $"alias _{chain[^2]}");
+        }
+        return variation;
     }
 
     private static ActiveVariation Lookup(ScriptMeta script, string name, string requestedBy)

@@ -4,7 +4,7 @@ namespace Automation.Core.Versioning;
 /// CM's version fields on a script run or a dep: an exact version, an inclusive minimum and maximum, and
 /// max_usable (the version to install when nothing suitable is found). Who asked is kept for error messages.
 /// Versions may be names as well as numbers ("master", "r6.1", "custom"): a name only equals itself, and a range
-/// bound must be a number (<see cref="VersionComparisonException"/> otherwise).
+/// bound must be a number (<see cref="Checked"/> refuses another where a call asks for it, <see cref="VersionComparisonException"/> where one is compared).
 /// </summary>
 public sealed record VersionConstraint(string? Exact = null, string? Min = null, string? Max = null, string? MaxUsable = null, string? Origin = null)
 {
@@ -39,6 +39,24 @@ public sealed record VersionConstraint(string? Exact = null, string? Min = null,
             return false;
         }
         return true;
+    }
+
+    /// <summary>
+    /// This constraint when some version can meet it. A range bound that is not a version ("zzz": CM reads it as 0 and
+    /// ignores it) or a range that excludes every version (minimum above maximum, an exact version outside the range) is
+    /// the asker's error, refused before anything runs.
+    /// </summary>
+    /// <param name="script">The script the constraint is for, and its meta file, for the message.</param>
+    public VersionConstraint Checked(string? script = null, string? file = null)
+    {
+        foreach (var (bound, field) in new[] { (Min, "version_min"), (Max, "version_max"), (MaxUsable, "version_max_usable") })
+            if (bound is not null && !ToolVersion.TryParse(bound, out _))
+                throw InvalidVersionConstraintException.NotAVersion(Describe(field, bound), script, file);
+        if (Min is not null && Max is not null && ToolVersion.Parse(Min).CompareTo(ToolVersion.Parse(Max)) > 0)
+            throw InvalidVersionConstraintException.Empty(this, $"{Describe("version_min", Min)} is above {Describe("version_max", Max)}", script, file);
+        if (Exact is not null && (Min is not null || Max is not null) && !IsSatisfiedBy(Exact))
+            throw InvalidVersionConstraintException.Empty(this, $"{Describe("version", Exact)} is outside the range {new VersionConstraint(Min: Min, Max: Max)}", script, file);
+        return this;
     }
 
     /// <summary>Both constraints at once, or null when no version can satisfy both (a conflict).</summary>

@@ -58,7 +58,12 @@ public sealed partial class RunSpecValidator(ScriptCatalog catalog)
     public ValidatedRun Validate(JObject? body)
     {
         if (body is null) throw Bad("the request body must be a JSON object {script, variations, env, inputs}");
-        var alias = body.Value<string>("script") ?? "";
+        var alias = body["script"] switch
+        {
+            null or { Type: JTokenType.Null } => "",
+            JValue { Type: JTokenType.String } text => (string)text!,
+            var other => throw Bad($"'script' must be one script's alias as a string, not a {other.Type.ToString().ToLowerInvariant()}", "Pick a script from the Scripts page."),
+        };
         if (!NamePattern().IsMatch(alias)) throw Bad($"'{alias}' is not a script alias", "Pick a script from the Scripts page.");
         var script = catalog.FindByAliasOrUid(alias) ?? throw Bad($"no script is called '{alias}'", "Pick a script from the Scripts page.");
 

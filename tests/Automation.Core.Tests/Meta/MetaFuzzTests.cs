@@ -12,20 +12,12 @@ public sealed class MetaFuzzTests(MlcLibrary library) : IClassFixture<MlcLibrary
     {
         var random = new Random(14);
         var folders = library.MetaFolders;
-        char[] noise = ['[', ']', '{', '}', ':', '-', '&', '*', '!', '\t', '\n', '"', '\'', '|', '>', '#', ',', '?', '%', '@', '`', ' '];
         int read = 0, refused = 0;
         for (var i = 0; i < 3000; i++)
         {
             var folder = folders[random.Next(folders.Count)];
             var file = Path.Combine(folder, "meta.yaml");
-            var text = File.ReadAllText(file);
-            var at = random.Next(text.Length);
-            var damaged = (i % 3) switch
-            {
-                0 => text[..at],
-                1 => text[..at] + noise[random.Next(noise.Length)] + text[(at + 1)..],
-                _ => text[..at] + noise[random.Next(noise.Length)] + text[at..],
-            };
+            var (damaged, at) = MetaMutator.Damage(File.ReadAllText(file), random, (MetaDamage)(i % 3));
             try
             {
                 ScriptLoader.Read(damaged, file, folder);
