@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Automation.Core.Errors;
+using Automation.Core.Files;
 
 namespace Automation.Core.Actions;
 
@@ -192,9 +193,7 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
 
         if (!string.Equals(local, destination, StringComparison.Ordinal))
         {
-            var temporary = destination + ".part";
-            File.Copy(local, temporary, overwrite: true);
-            File.Move(temporary, destination, overwrite: true);
+            AtomicFile.Copy(local, destination);
         }
         return new DownloadResult(destination, new FileInfo(destination).Length, digests.Sha256, digests.Md5, null, Resumed: false, FromLocalFile: true);
     }

@@ -1,4 +1,5 @@
 using System.Text;
+using Automation.Core.Files;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -82,7 +83,7 @@ internal sealed class CacheIndex(string path, string lockPath, CacheStoreOptions
     {
         var text = new StringBuilder().Append(HeaderLine()).Append('\n');
         foreach (var r in records) text.Append(AddLine(r)).Append('\n');
-        CacheFiles.WriteAtomically(path, text.ToString());
+        AtomicFile.WriteAllText(path, text.ToString());
         Refresh();
     }
 

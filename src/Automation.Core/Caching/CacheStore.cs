@@ -1,4 +1,5 @@
 using Automation.Core.Errors;
+using Automation.Core.Files;
 using Automation.Core.World;
 using Newtonsoft.Json;
 
@@ -66,7 +67,7 @@ public sealed class CacheStore
         using var held = await FileLock.AcquireAsync(LockFile(key), _options.LockTimeout, ct).ConfigureAwait(false);
         if (TryGet(key) is { } builtMeanwhile) return builtMeanwhile;
         var folder = EntryFolder(key);
-        CacheFiles.DeleteTree(folder);
+        FolderTree.Delete(folder);
         Directory.CreateDirectory(folder);
         try
         {
@@ -79,13 +80,13 @@ public sealed class CacheStore
                     fix: "A cached script must create every path it declares in validate_paths, and its cached deps must exist.");
             var json = CacheEntryJson.Write(entry);
             _index.Add(IndexRecord.Of(entry));
-            CacheFiles.WriteAtomically(EntryFile(key), json);
+            AtomicFile.WriteAllText(EntryFile(key), json);
             // What later runs will read, so the first run cannot see values (dates in State, say) they would not.
             return CacheEntryJson.Read(json, key, folder);
         }
         catch
         {
-            TryDeleteTree(folder);
+            FolderTree.TryDelete(folder);
             throw;
         }
     }
@@ -118,7 +119,7 @@ public sealed class CacheStore
         using var held = FileLock.Acquire(LockFile(CheckKey(key)), _options.LockTimeout);
         var existed = File.Exists(EntryFile(key));
         var doomed = Invalidate(key);
-        CacheFiles.DeleteTree(EntryFolder(key));
+        FolderTree.Delete(EntryFolder(key));
         Purge(doomed.Skip(1));
         return existed;
     }
@@ -139,8 +140,8 @@ public sealed class CacheStore
         {
             using var held = FileLock.Acquire(LockFile(key), _options.LockTimeout);
             if (File.Exists(EntryFile(key))) removed++;
-            CacheFiles.TryDeleteFile(EntryFile(key));
-            CacheFiles.DeleteTree(EntryFolder(key));
+            AtomicFile.TryDelete(EntryFile(key));
+            FolderTree.Delete(EntryFolder(key));
         }
         if (Directory.Exists(Root)) _index.Rewrite([]);
         return removed;
@@ -162,7 +163,7 @@ public sealed class CacheStore
                 using var building = FileLock.TryAcquire(LockFile(key));
                 if (building is null || File.Exists(EntryFile(key))) continue;
                 problems.Add(new(key, CacheProblemKind.Orphan, $"folder {EntryFolder(key)} has no {EntryFileName} (an aborted build)"));
-                if (repair) TryDeleteTree(EntryFolder(key));
+                if (repair) FolderTree.TryDelete(EntryFolder(key));
             }
             else if (ReadCommitted(key, out var error) is { } entry) entries[key] = entry;
             else
@@ -197,8 +198,8 @@ public sealed class CacheStore
             {
                 using var held = FileLock.TryAcquire(LockFile(key));
                 if (held is null) continue;
-                CacheFiles.TryDeleteFile(EntryFile(key));
-                TryDeleteTree(EntryFolder(key));
+                AtomicFile.TryDelete(EntryFile(key));
+                FolderTree.TryDelete(EntryFolder(key));
             }
             if (Directory.Exists(Root)) _index.Rewrite(valid.Select(IndexRecord.Of));
         }
@@ -258,7 +259,7 @@ public sealed class CacheStore
         var doomed = new List<string> { key };
         var seen = new HashSet<string>(doomed, StringComparer.Ordinal);
         for (var i = 0; i < doomed.Count; i++) doomed.AddRange(dependents[doomed[i]].Where(seen.Add));
-        foreach (var k in doomed) CacheFiles.TryDeleteFile(EntryFile(k));
+        foreach (var k in doomed) AtomicFile.TryDelete(EntryFile(k));
         _index.Remove(doomed);
         return doomed;
     }
@@ -269,14 +270,8 @@ public sealed class CacheStore
         foreach (var key in keys)
         {
             using var held = FileLock.TryAcquire(LockFile(key));
-            if (held is not null && !File.Exists(EntryFile(key))) TryDeleteTree(EntryFolder(key));
+            if (held is not null && !File.Exists(EntryFile(key))) FolderTree.TryDelete(EntryFolder(key));
         }
-    }
-
-    private static void TryDeleteTree(string folder)
-    {
-        try { CacheFiles.DeleteTree(folder); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
     }
 
     private static string CheckKey(string key) => CacheKey.IsValid(key) ? key

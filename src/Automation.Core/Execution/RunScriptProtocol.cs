@@ -12,22 +12,11 @@ public static class RunScriptProtocol
     /// <summary>The state so far, written for the run script to read (CM's tmp-state.json).</summary>
     public const string InputStateFile = "tmp-state.json";
 
+    /// <summary>What the run script wrote to tmp-run-env.out (<see cref="EnvFile"/>); empty when it wrote none.</summary>
     public static Dictionary<string, string> ReadEnv(IFileSystem fileSystem, string workDir)
     {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
         var path = Path.Combine(workDir, EnvFile);
-        if (!fileSystem.FileExists(path)) return result;
-        foreach (var raw in fileSystem.ReadAllText(path).Split('\n'))
-        {
-            var line = raw.TrimEnd('\r');
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            var eq = line.IndexOf('=');
-            if (eq <= 0) continue;
-            var value = line[(eq + 1)..];
-            if (value.Length >= 2 && value[0] == '"' && value[^1] == '"') value = value[1..^1];
-            result[line[..eq].Trim()] = value;
-        }
-        return result;
+        return fileSystem.FileExists(path) ? Env.EnvFile.Parse(fileSystem.ReadAllText(path)) : new Dictionary<string, string>(StringComparer.Ordinal);
     }
 
     public static JObject ReadState(IFileSystem fileSystem, string workDir, string script)

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Automation.Core.Files;
 
 namespace Automation.Core.Execution;
 
@@ -43,39 +43,9 @@ public static class WorkFolders
 {
     public static string ForThisProcess(string workRoot, string stepName)
     {
-        var pid = Environment.ProcessId;
-        PruneDead(workRoot, stepName, pid);
-        var dir = Path.Combine(workRoot, $"{stepName}-{pid}");
+        FolderTree.PruneDead(workRoot, stepName + "-");
+        var dir = Path.Combine(workRoot, FolderTree.OwnedName(stepName + "-"));
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         return dir;
-    }
-
-    private static void PruneDead(string workRoot, string stepName, int self)
-    {
-        if (!Directory.Exists(workRoot)) return;
-        foreach (var dir in Directory.EnumerateDirectories(workRoot, stepName + "-*"))
-        {
-            if (!int.TryParse(Path.GetFileName(dir)[(stepName.Length + 1)..], out var pid) || pid == self || IsAlive(pid)) continue;
-            try { Directory.Delete(dir, recursive: true); }
-            catch (IOException) { }
-            catch (UnauthorizedAccessException) { }
-        }
-    }
-
-    private static bool IsAlive(int pid)
-    {
-        try
-        {
-            using var p = Process.GetProcessById(pid);
-            return !p.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return false;
-        }
-        catch (InvalidOperationException)
-        {
-            return false;
-        }
     }
 }

@@ -1,4 +1,5 @@
 using Automation.Core.Caching;
+using Automation.Core.Files;
 using Automation.Core.World;
 
 namespace Automation.Core.Repos;
@@ -72,7 +73,7 @@ public sealed class RepoManager(RepoRegistry registry, IFileSystem fileSystem, I
         catch
         {
             // Nothing half-made stays behind: the next pull starts clean.
-            CacheFiles.DeleteTree(target);
+            FolderTree.Delete(target);
             throw;
         }
     }
@@ -93,7 +94,7 @@ public sealed class RepoManager(RepoRegistry registry, IFileSystem fileSystem, I
         var removed = matches[0];
         registry.Remove(removed.Path);
         var delete = deleteClone && removed.IsClone && fileSystem.DirectoryExists(removed.Path);
-        if (delete) CacheFiles.DeleteTree(removed.Path);
+        if (delete) FolderTree.Delete(removed.Path);
         return (removed, delete);
     }
 

@@ -40,7 +40,7 @@ public sealed class PhysicalFileSystem : IFileSystem
     public IEnumerable<string> EnumerateDirectories(string path) => Directory.EnumerateDirectories(path);
     public IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*") => Directory.EnumerateFiles(path, searchPattern);
     public void CreateDirectory(string path) => Directory.CreateDirectory(path);
-    public void WriteAllTextAtomically(string path, string contents) => Caching.CacheFiles.WriteAtomically(path, contents);
+    public void WriteAllTextAtomically(string path, string contents) => Files.AtomicFile.WriteAllText(path, contents);
     public DateTime GetLastWriteTimeUtc(string path) => File.GetLastWriteTimeUtc(path);
     public void DeleteFile(string path) => File.Delete(path);
     public void CopyFile(string source, string destination, bool overwrite) => File.Copy(source, destination, overwrite);

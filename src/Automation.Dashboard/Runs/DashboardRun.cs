@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Automation.Core.Catalog;
 using Automation.Core.Execution;
+using Automation.Core.Files;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -209,8 +210,6 @@ public sealed class DashboardRun
     {
         string text;
         lock (gate) text = record.ToString(Formatting.Indented);
-        var tmp = Path.Combine(Dir, RecordFile + ".tmp");
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, Path.Combine(Dir, RecordFile), overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(Dir, RecordFile), text);
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Automation.Core.Files;
 using Automation.Experiments.Sweeps;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -103,8 +104,6 @@ public sealed record PointRecord
     {
         Directory.CreateDirectory(Dir);
         var path = Path.Combine(Dir, FileName);
-        var temp = path + $".tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        File.WriteAllText(temp, ToJson().ToString(Formatting.Indented) + "\n");
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, ToJson().ToString(Formatting.Indented) + "\n");
     }
 }

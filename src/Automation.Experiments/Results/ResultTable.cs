@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Automation.Core.Files;
 using Automation.Experiments.Sweeps;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -47,12 +48,12 @@ public static class ResultTable
             ["summary"] = new JObject(ordered.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new JProperty(g.Key, g.Count()))),
             ["rows"] = new JArray(ordered.Select(r => r.ToJson())),
         };
-        AtomicWrite(Path.Combine(resultsDir, JsonFile), json.ToString(Formatting.Indented) + "\n");
+        AtomicFile.WriteAllText(Path.Combine(resultsDir, JsonFile), json.ToString(Formatting.Indented) + "\n");
 
         var csv = new StringBuilder();
         csv.AppendJoin(',', columns.Select(Quote)).Append('\n');
         foreach (var row in ordered) csv.AppendJoin(',', columns.Select(c => Quote(Cell(row, c)))).Append('\n');
-        AtomicWrite(Path.Combine(resultsDir, CsvFile), csv.ToString());
+        AtomicFile.WriteAllText(Path.Combine(resultsDir, CsvFile), csv.ToString());
     }
 
     public static string Cell(PointRecord r, string column) => column switch
@@ -82,11 +83,4 @@ public static class ResultTable
     /// <summary>RFC 4180: quote fields holding a comma, quote, CR or LF; double inner quotes.</summary>
     public static string Quote(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") < 0 ? field : "\"" + field.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
-
-    private static void AtomicWrite(string path, string text)
-    {
-        var temp = path + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(temp, text);
-        File.Move(temp, path, overwrite: true);
-    }
 }

@@ -1,4 +1,5 @@
 using Automation.Core.Errors;
+using Automation.Core.Files;
 using Automation.Experiments.Backends;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -42,9 +43,7 @@ public sealed record ExperimentPlan(ExperimentSpec Spec, IReadOnlyList<PreparedP
     {
         path ??= DefaultPath(Spec.ResultsDir);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(temp, ToJson().ToString(Formatting.Indented) + "\n");
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, ToJson().ToString(Formatting.Indented) + "\n");
         return path;
     }
 

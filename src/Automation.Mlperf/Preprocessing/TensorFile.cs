@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Automation.Core.Errors;
+using Automation.Core.Files;
 using Microsoft.Win32.SafeHandles;
 
 namespace Automation.Mlperf.Preprocessing;
@@ -137,13 +138,10 @@ public static class TensorFile
         if (!BitConverter.IsLittleEndian) throw new PlatformNotSupportedException("Tensor files are written on little-endian machines only.");
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         // Write beside and rename so a reader never sees half a file under the final name.
-        var temp = path + ".partial";
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        {
-            stream.Write(header);
-            stream.Write(data);
-        }
-        File.Move(temp, path, overwrite: true);
+        using var file = AtomicFile.Create(path);
+        file.Stream.Write(header);
+        file.Stream.Write(data);
+        file.Commit();
     }
 
     private static int HeaderSize(int rank) => (16 + 8 * rank + Alignment - 1) / Alignment * Alignment;

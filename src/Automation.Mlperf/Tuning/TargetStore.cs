@@ -1,5 +1,6 @@
 using System.Globalization;
 using Automation.Core.Errors;
+using Automation.Core.Files;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -62,9 +63,7 @@ public sealed class TargetStore(string path)
         if (target.TargetLatencyMs is { } l) entry["target_latency_ms"] = Math.Round(l, 3);
         all[key.Text] = entry;
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temp = Path + ".tmp-" + Environment.ProcessId;
-        File.WriteAllText(temp, all.ToString(Formatting.Indented) + "\n");
-        File.Move(temp, Path, overwrite: true);
+        AtomicFile.WriteAllText(Path, all.ToString(Formatting.Indented) + "\n");
     }
 
     private JObject Read()

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Automation.Core.Files;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Records.Records;
@@ -19,7 +20,7 @@ public static class FileDigest
         if (!Directory.Exists(root)) return list;
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
                      .Select(f => (Full: f, Rel: Path.GetRelativePath(root, f).Replace('\\', '/')))
-                     .Where(f => !exclude.Contains(f.Rel) && !f.Rel.Contains(".tmp-", StringComparison.Ordinal))
+                     .Where(f => !exclude.Contains(f.Rel) && !f.Rel.Contains(AtomicFile.TempMarker, StringComparison.Ordinal))
                      .OrderBy(f => f.Rel, StringComparer.Ordinal).Take(limit))
             list.Add(Describe(file.Full, file.Rel));
         return list;

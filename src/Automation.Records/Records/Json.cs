@@ -1,4 +1,5 @@
 using System.Globalization;
+using Automation.Core.Files;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Records.Records;
@@ -27,12 +28,10 @@ public static class Json
 
     public static string Format(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
 
-    /// <summary>Writes through a temporary file and a rename, so a reader never sees half a document.</summary>
+    /// <summary>Writes a document into its folder (created) through <see cref="AtomicFile"/>, so a reader never sees half of it.</summary>
     public static void WriteAtomically(string path, string text)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var tmp = path + $".tmp-{Environment.ProcessId}";
-        File.WriteAllText(tmp, text);
-        File.Move(tmp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, text);
     }
 }

@@ -28,7 +28,7 @@ public sealed class InMemoryEngine
     public sealed record RunScript(string Alias, IReadOnlyDictionary<string, string> Env, string WorkDir, InMemoryFileSystem Files)
     {
         public void Export(params (string Key, string Value)[] pairs) =>
-            Files.WriteAllText(Path.Combine(WorkDir, RunScriptProtocol.EnvFile), string.Concat(pairs.Select(p => $"{p.Key}={p.Value}\n")));
+            Files.WriteAllText(Path.Combine(WorkDir, RunScriptProtocol.EnvFile), Automation.Core.Env.EnvFile.Format(pairs.Select(p => KeyValuePair.Create(p.Key, p.Value))));
     }
 
     /// <summary>Adds a script; <paramref name="run"/> makes it have a run.sh, <paramref name="hooks"/> a customize.py defining them.</summary>
