@@ -28,6 +28,24 @@ internal sealed class ActionInputs(ActionContext context)
 
     public double Real(string key, double fallback, double min) => Number(key, fallback, min, double.TryParse);
 
+    /// <summary>A size in bytes, with an optional binary suffix: 1048576, 512K, 20M, 50G, 2T; null when the key is not set.</summary>
+    public long? Bytes(string key)
+    {
+        var text = Text(key);
+        if (text is null) return null;
+        var (digits, shift) = char.ToUpperInvariant(text[^1]) switch
+        {
+            'K' => (text[..^1], 10),
+            'M' => (text[..^1], 20),
+            'G' => (text[..^1], 30),
+            'T' => (text[..^1], 40),
+            _ => (text, 0),
+        };
+        if (!long.TryParse(digits.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value > long.MaxValue >> shift)
+            throw Fail($"{key} is '{text}', which is not a size", $"Pass a number of bytes, optionally with K, M, G or T, e.g. --env.{key}=50G.");
+        return value << shift;
+    }
+
     public bool Flag(string key) => Text(key)?.ToLowerInvariant() is "yes" or "true" or "on" or "1";
 
     private delegate bool Parser<T>(string text, NumberStyles styles, IFormatProvider provider, out T value);

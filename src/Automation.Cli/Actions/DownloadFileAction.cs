@@ -19,7 +19,8 @@ public sealed class DownloadFileAction : IBuiltinAction
         var urlText = local is null ? inputs.Required("CM_DOWNLOAD_URL", "url") : inputs.Text("CM_DOWNLOAD_URL");
         var urls = new[] { urlText }.Concat((inputs.Text("CM_DOWNLOAD_MIRRORS") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             .Where(u => u is not null).Select(u => ParseUrl(inputs, u!)).ToList();
-        var folder = inputs.FullPath("CM_DOWNLOAD_PATH") ?? context.WorkDir;
+        var chosen = inputs.FullPath("CM_DOWNLOAD_PATH");
+        var folder = chosen ?? context.WorkDir;
         var fileName = inputs.Text("CM_DOWNLOAD_FILENAME") ?? FileNameOf(urls.FirstOrDefault(), local);
         if (fileName.IndexOfAny(['/', '\\']) >= 0 || fileName is "." or "..")
             throw inputs.Fail($"CM_DOWNLOAD_FILENAME '{fileName}' is not a plain file name", "Pass --filename=NAME without folders; use --to=DIR for the folder.");
@@ -27,7 +28,8 @@ public sealed class DownloadFileAction : IBuiltinAction
         var request = new DownloadRequest(urls, Path.Combine(folder, fileName),
             inputs.Text("CM_DOWNLOAD_SHA256"), inputs.Text("CM_DOWNLOAD_CHECKSUM"),
             TimeSpan.FromSeconds(inputs.Real("CM_DOWNLOAD_TIMEOUT_S", DownloadRequest.DefaultTimeout.TotalSeconds, 0.001)),
-            inputs.Integer("CM_DOWNLOAD_RETRIES", 3, 0), local);
+            inputs.Integer("CM_DOWNLOAD_RETRIES", 3, 0), local,
+            chosen is null ? PartialDownloads.PathFor(context, fileName) : null);
         context.Log.WriteLine(local is null ? $"download {string.Join(" | ", urls)} -> {request.DestinationPath}" : $"offline: {local} -> {request.DestinationPath}");
 
         using var http = FileDownloader.CreateHttpClient();

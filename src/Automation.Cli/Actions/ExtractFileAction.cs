@@ -7,7 +7,8 @@ namespace Automation.Cli.Actions;
 /// <summary>
 /// `extract-file` (and the extraction half of `download-and-extract`): unpacks CM_EXTRACT_FILEPATH with
 /// <see cref="ArchiveExtractor"/> into CM_EXTRACT_PATH or the cache entry. Exports CM_EXTRACT_EXTRACTED_PATH (the
-/// folder, or the file for a single-file .gz/.xz) and the key named by CM_EXTRACT_FINAL_ENV_NAME.
+/// folder, or the file for a single-file .gz/.xz) and the key named by CM_EXTRACT_FINAL_ENV_NAME. CM_EXTRACT_MAX_SIZE
+/// bounds what the archive may unpack to (default: <see cref="ExtractOptions.DefaultMaxBytes"/>).
 /// </summary>
 public sealed class ExtractFileAction : IBuiltinAction
 {
@@ -22,7 +23,8 @@ public sealed class ExtractFileAction : IBuiltinAction
         context.Log.WriteLine($"extract {archive} -> {target}");
 
         var result = new ArchiveExtractor().Extract(archive, target,
-            new ExtractOptions(inputs.Integer("CM_EXTRACT_STRIP_COMPONENTS", 0, 0), inputs.Flag("CM_EXTRACT_OVERWRITE")));
+            new ExtractOptions(inputs.Integer("CM_EXTRACT_STRIP_COMPONENTS", 0, 0), inputs.Flag("CM_EXTRACT_OVERWRITE"), MaxBytes: inputs.Bytes("CM_EXTRACT_MAX_SIZE")),
+            cancellationToken);
         var singleFile = result.Format is ArchiveFormat.Gz or ArchiveFormat.Xz && result.Entries.Count == 1;
         var extracted = singleFile ? Path.Combine(result.TargetDirectory, result.Entries[0]) : result.TargetDirectory;
         context.Log.WriteLine($"{result.Format}: {result.Entries.Count} entries, {result.Bytes} bytes");

@@ -39,3 +39,20 @@ public sealed class UnsafeArchiveEntryException(string archive, string entry, st
         "(no '..' escapes, no absolute paths or drive letters, no links pointing outside).")
 {
 }
+
+/// <summary>An archive whose files add up to more than the extraction limit (an archive bomb, or a limit set too low).</summary>
+public sealed class ArchiveTooLargeException(string archive, string entry, long limit)
+    : ArchiveException(
+        $"Refused to extract '{archive}': its files add up to more than the limit of {FormatBytes(limit)} (reached at entry '{entry}'); nothing was extracted",
+        archive, entry,
+        $"An archive that unpacks to far more than its own size is often an archive bomb: get it from a trusted source. If it is trusted, raise the limit " +
+        $"with --max_size=SIZE (CM_EXTRACT_MAX_SIZE, e.g. 50G; 0 for none); by default it is {ExtractOptions.DefaultRatio} times the archive's size, at least " +
+        $"{FormatBytes(ExtractOptions.DefaultMinimumBytes)}.")
+{
+    public long Limit { get; } = limit;
+
+    private static string FormatBytes(long bytes) =>
+        bytes >= 1L << 30 && bytes % (1L << 30) == 0 ? $"{bytes >> 30} GiB"
+        : bytes >= 1L << 20 && bytes % (1L << 20) == 0 ? $"{bytes >> 20} MiB"
+        : $"{bytes.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} bytes";
+}

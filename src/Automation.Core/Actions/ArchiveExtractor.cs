@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Automation.Core.Files;
 using SharpCompress.Compressors.Xz;
 
 namespace Automation.Core.Actions;
@@ -9,7 +10,18 @@ public enum ArchiveFormat { Zip, Tar, TarGz, TarXz, Gz, Xz }
 /// <param name="StripComponents">Leading path segments dropped from every entry (like tar --strip-components).</param>
 /// <param name="Overwrite">When the target already has content: replace clashing files instead of refusing.</param>
 /// <param name="Format">Skip detection and read the archive as this format.</param>
-public sealed record ExtractOptions(int StripComponents = 0, bool Overwrite = false, ArchiveFormat? Format = null);
+/// <param name="MaxBytes">The most the files may add up to (0: no limit); null: <see cref="ExtractOptions.DefaultMaxBytes"/>.</param>
+public sealed record ExtractOptions(int StripComponents = 0, bool Overwrite = false, ArchiveFormat? Format = null, long? MaxBytes = null)
+{
+    /// <summary>The floor of the default limit: small archives may always unpack to this much.</summary>
+    public const long DefaultMinimumBytes = 1L << 30;
+
+    /// <summary>How many times its own size an archive may unpack to by default: far more than real data compresses.</summary>
+    public const int DefaultRatio = 200;
+
+    /// <summary>The default limit: <see cref="DefaultRatio"/> × the archive's size, at least <see cref="DefaultMinimumBytes"/>.</summary>
+    public static long DefaultMaxBytes(long archiveBytes) => Math.Max(DefaultMinimumBytes, archiveBytes > long.MaxValue / DefaultRatio ? long.MaxValue : archiveBytes * DefaultRatio);
+}
 
 /// <param name="Entries">Relative paths ('/'-separated) of the files and links written.</param>
 /// <param name="Bytes">Total size of the regular files written.</param>
@@ -17,15 +29,18 @@ public sealed record ExtractResult(string TargetDirectory, ArchiveFormat Format,
 
 /// <summary>
 /// Unpacks zip, tar, tar.gz, tar.xz, and single-file .gz/.xz archives. Everything is first extracted into a hidden
-/// sibling of the target and moved into place only when the whole archive was read and every entry passed the
-/// safety rules of <see cref="ExtractionTree"/>; on any failure the sibling is deleted and the target is untouched.
+/// sibling of the target and moved into place only when the whole archive was read, its checksums held (gzip's and
+/// zip's CRC-32, xz's checks; a plain tar must end with its zero blocks), every entry passed the safety rules of
+/// <see cref="ExtractionTree"/> and the files stayed within the size limit; on any failure or cancellation the sibling
+/// is deleted and the target is untouched. The sibling is named after this process, so one left by a killed run is
+/// removed by the next extraction beside it.
 /// </summary>
 public sealed class ArchiveExtractor
 {
     private const int TarMagicOffset = 257;
     private static ReadOnlySpan<byte> TarMagic => "ustar"u8;
 
-    public ExtractResult Extract(string archivePath, string targetDirectory, ExtractOptions? options = null)
+    public ExtractResult Extract(string archivePath, string targetDirectory, ExtractOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ExtractOptions();
         var archive = Path.GetFullPath(archivePath);
@@ -39,12 +54,15 @@ public sealed class ArchiveExtractor
         var parent = Path.GetDirectoryName(target) ?? throw new ArchiveException(
             $"Cannot extract '{archive}' into the file-system root", archive, null, "Choose a target directory.");
         Directory.CreateDirectory(parent);
-        var staging = Path.Combine(parent, $".{Path.GetFileName(target)}.extracting-{Guid.NewGuid():N}");
+        var stagingPrefix = $".{Path.GetFileName(target)}.extracting-";
+        FolderTree.PruneDead(parent, stagingPrefix);
+        var staging = Path.Combine(parent, FolderTree.OwnedName(stagingPrefix, Guid.NewGuid().ToString("N")));
         Directory.CreateDirectory(staging);
+        var limit = options.MaxBytes ?? ExtractOptions.DefaultMaxBytes(new FileInfo(archive).Length);
         try
         {
             var single = format is ArchiveFormat.Gz or ArchiveFormat.Xz;
-            var tree = new ExtractionTree(staging, archive, single ? 0 : options.StripComponents);
+            var tree = new ExtractionTree(staging, archive, single ? 0 : options.StripComponents, limit > 0 ? limit : long.MaxValue, cancellationToken);
             switch (format)
             {
                 case ArchiveFormat.Zip:
@@ -52,11 +70,19 @@ public sealed class ArchiveExtractor
                     break;
                 case ArchiveFormat.Gz or ArchiveFormat.Xz:
                     using (var data = Open(archive, format))
+                    {
                         tree.AddFile(SingleFileName(archive), data, mode: null);
+                        ReadOnlyStream.Drain(data);
+                    }
                     break;
                 default:
                     using (var data = Open(archive, format))
+                    {
                         ReadTar(data, tree);
+                        // The compressed formats check their data only at its very end, which TarReader never reads.
+                        ReadOnlyStream.Drain(data);
+                    }
+                    if (format == ArchiveFormat.Tar) CheckTarEnd(archive);
                     break;
             }
             tree.Complete();
@@ -65,13 +91,31 @@ public sealed class ArchiveExtractor
         }
         catch (Exception e) when (e is not ArchiveException and not OperationCanceledException)
         {
-            throw new ArchiveException($"Could not extract '{archive}' ({format}): {e.Message.TrimEnd('.')}; nothing was extracted", archive, null,
-                "If the archive is truncated or corrupt, delete it and download it again; if the disk is full or read-only, free space or pick another target.", e);
+            var disk = e is IOException and not EndOfStreamException || e is UnauthorizedAccessException;
+            throw disk
+                ? new ArchiveException($"Could not extract '{archive}' ({format}): {e.Message.TrimEnd('.')}; nothing was extracted", archive, null,
+                    "If the disk is full or read-only, free space or pick another target directory.", e)
+                : new ArchiveException($"Could not extract '{archive}' ({format}): the archive is truncated or corrupt ({e.Message.TrimEnd('.')}); nothing was extracted",
+                    archive, null, "Delete it and download it again; a download with --sha256 (or --md5) is checked before it is used.", e);
         }
         finally
         {
-            if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+            FolderTree.TryDelete(staging);
         }
+    }
+
+    /// <summary>A plain tar has no checksum over its data, but it ends with zero blocks: without them it was cut short.</summary>
+    private static void CheckTarEnd(string archive)
+    {
+        const int block = 512;
+        using var file = File.OpenRead(archive);
+        var tail = new byte[block];
+        if (file.Length < block || file.Length % block != 0)
+            throw new InvalidDataException($"a tar file is made of {block}-byte blocks, and {file.Length} bytes are not");
+        file.Seek(-block, SeekOrigin.End);
+        file.ReadExactly(tail);
+        if (tail.AsSpan().ContainsAnyExcept((byte)0))
+            throw new InvalidDataException("it does not end with the zero blocks that close a tar file");
     }
 
     /// <summary>The format from the file's first bytes, else from its name; null when neither tells.</summary>
@@ -109,22 +153,18 @@ public sealed class ArchiveExtractor
             return stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) == header.Length
                    && header.AsSpan(TarMagicOffset).SequenceEqual(TarMagic);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or FormatException or SharpCompress.Common.SharpCompressException)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
-            return false; // corrupt compressed data: let extraction report it properly
+            return false; // corrupt or cut-short data (readers throw all sorts): let extraction report it properly
         }
     }
 
-    private static Stream Open(string archivePath, ArchiveFormat format)
+    private static Stream Open(string archivePath, ArchiveFormat format) => format switch
     {
-        var file = File.OpenRead(archivePath);
-        return format switch
-        {
-            ArchiveFormat.TarGz or ArchiveFormat.Gz => new GZipStream(file, CompressionMode.Decompress),
-            ArchiveFormat.TarXz or ArchiveFormat.Xz => new XZStream(file),
-            _ => file,
-        };
-    }
+        ArchiveFormat.TarGz or ArchiveFormat.Gz => new VerifiedGzipStream(archivePath),
+        ArchiveFormat.TarXz or ArchiveFormat.Xz => new XZStream(File.OpenRead(archivePath)),
+        _ => File.OpenRead(archivePath),
+    };
 
     private static string SingleFileName(string archivePath)
     {
@@ -135,7 +175,7 @@ public sealed class ArchiveExtractor
 
     private static void ReadTar(Stream data, ExtractionTree tree)
     {
-        using var reader = new TarReader(data);
+        using var reader = new TarReader(data, leaveOpen: true);
         while (reader.GetNextEntry() is { } entry)
         {
             switch (entry.EntryType)
@@ -175,15 +215,26 @@ public sealed class ArchiveExtractor
             }
             else if (kind == 0xA000)
             {
-                using var reader = new StreamReader(entry.Open());
-                tree.AddSymbolicLink(entry.FullName, reader.ReadToEnd());
+                using var data = new Crc32Stream(entry.Open());
+                using (var reader = new StreamReader(data, leaveOpen: true))
+                    tree.AddSymbolicLink(entry.FullName, reader.ReadToEnd());
+                CheckZipEntry(entry, data);
             }
             else
             {
-                using var data = entry.Open();
+                using var data = new Crc32Stream(entry.Open());
                 tree.AddFile(entry.FullName, data, mode);
+                CheckZipEntry(entry, data);
             }
         }
+    }
+
+    /// <summary>.NET's zip reader does not compare an entry's data with the CRC-32 and size the zip records for it.</summary>
+    private static void CheckZipEntry(ZipArchiveEntry entry, Crc32Stream data)
+    {
+        ReadOnlyStream.Drain(data);
+        if (data.Crc != entry.Crc32 || data.BytesRead != entry.Length)
+            throw new InvalidDataException($"the data of '{entry.FullName}' does not match the CRC-32 and size the zip records for it");
     }
 
     private static void MoveIntoPlace(string staging, string target, bool overwrite, string archive)

@@ -4,7 +4,8 @@ namespace Automation.Core.Actions;
 /// What to download and how to trust it. <paramref name="Urls"/> are mirrors of one file, tried in order.
 /// <paramref name="Timeout"/> is an inactivity limit: the longest wait for the response headers or for any single read.
 /// <paramref name="Retries"/> counts extra attempts per mirror after the first. With <paramref name="LocalFilePath"/>
-/// no network is used: that file is verified and copied to the destination instead.
+/// no network is used: that file is verified and copied to the destination instead. <paramref name="PartialPath"/> is
+/// where an unfinished download is kept between attempts and runs (default <c>&lt;destination&gt;.part</c>).
 /// </summary>
 public sealed record DownloadRequest(
     IReadOnlyList<Uri> Urls,
@@ -13,7 +14,8 @@ public sealed record DownloadRequest(
     string? Md5 = null,
     TimeSpan Timeout = default,
     int Retries = 3,
-    string? LocalFilePath = null)
+    string? LocalFilePath = null,
+    string? PartialPath = null)
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
 

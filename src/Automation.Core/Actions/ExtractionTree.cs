@@ -5,9 +5,10 @@ namespace Automation.Core.Actions;
 /// entry names are normalised ('\' counts as '/'); absolute paths, drive letters and '..' that climbs above the root
 /// are refused; nothing is ever written through a link from the archive; symbolic links must be relative and stay
 /// inside the root after following the archive's other links (they are created last, once all are known); hard links
-/// must name a regular file extracted earlier and are materialised as copies.
+/// must name a regular file extracted earlier and are materialised as copies. The files written may add up to
+/// <paramref name="maxBytes"/> at most: the copy stops at the limit, so an archive bomb never fills the disk.
 /// </summary>
-internal sealed class ExtractionTree(string root, string archive, int stripComponents)
+internal sealed class ExtractionTree(string root, string archive, int stripComponents, long maxBytes = long.MaxValue, CancellationToken cancellationToken = default)
 {
     private const int MaxLinkDepth = 40;
     private readonly Dictionary<string, (string Name, string Target)> _links = new(StringComparer.Ordinal);
@@ -34,8 +35,14 @@ internal sealed class ExtractionTree(string root, string archive, int stripCompo
         var full = PrepareFile(relative);
         using (var output = new FileStream(full, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            data.CopyTo(output);
-            Bytes += output.Length;
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = data.Read(buffer)) > 0)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Count(name, read);
+                output.Write(buffer, 0, read);
+            }
         }
         SetMode(full, mode, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         _files.Add(relative);
@@ -59,9 +66,9 @@ internal sealed class ExtractionTree(string root, string archive, int stripCompo
             : null;
         if (source is null || !_files.Contains(source))
             throw Unsafe(name, $"is a hard link to '{target}', which is not a file extracted before it");
+        Count(name, new FileInfo(FullPath(source)).Length);
         var full = PrepareFile(relative);
         File.Copy(FullPath(source), full, overwrite: true);
-        Bytes += new FileInfo(full).Length;
         _files.Add(relative);
     }
 
@@ -79,6 +86,12 @@ internal sealed class ExtractionTree(string root, string archive, int stripCompo
     }
 
     public UnsafeArchiveEntryException Unsafe(string entry, string reason) => new(archive, entry, reason);
+
+    private void Count(string entry, long bytes)
+    {
+        if (Bytes + bytes > maxBytes) throw new ArchiveTooLargeException(archive, entry, maxBytes);
+        Bytes += bytes;
+    }
 
     private string PrepareFile(string relative)
     {

@@ -6,10 +6,12 @@ using Automation.Core.Files;
 namespace Automation.Core.Actions;
 
 /// <summary>
-/// Downloads one file from a list of mirrors into <c>&lt;dest&gt;.part</c>, resuming with Range requests, retrying
-/// transient failures with exponential backoff, and renaming onto the destination only after the checksums verify.
-/// A failed download leaves the destination untouched; a <c>.part</c> that failed verification is deleted, while one
-/// cut short by the network is kept so that the next attempt (or the next run) resumes it.
+/// Downloads one file from a list of mirrors into <c>&lt;dest&gt;.part</c> (or the request's partial path), resuming
+/// with Range requests, retrying transient failures with exponential backoff, and renaming onto the destination only
+/// after the checksums verify. A failed download leaves the destination untouched; a <c>.part</c> that failed
+/// verification is deleted, while one cut short by the network is kept so that the next attempt (or the next run)
+/// resumes it, but only as <see cref="PartialDownload"/> allows: the same file (size, ETag, Last-Modified) on a server
+/// that honours the range; otherwise it starts again. A resumed file that fails verification is fetched once more whole.
 /// </summary>
 /// <param name="http">Should have an infinite <see cref="HttpClient.Timeout"/>: inactivity is policed per read here.</param>
 /// <param name="delay">Waits between retries; tests pass a recorder instead of sleeping.</param>
@@ -49,10 +51,12 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
             throw new DownloadException("Nothing to download: no URL was given", destination,
                 "Give at least one URL, or a local file to use offline.", []);
 
-        var part = destination + ".part";
+        var part = request.PartialPath is { } partial ? Path.GetFullPath(partial) : destination + ".part";
+        Directory.CreateDirectory(Path.GetDirectoryName(part)!);
         var failures = new List<DownloadFailure>();
         var fixes = new List<string>();
         ChecksumMismatchException? lastMismatch = null;
+        var restartedWhole = false;
         foreach (var url in request.Urls)
         {
             for (var attempt = 1; attempt <= request.Retries + 1; attempt++)
@@ -74,7 +78,14 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
                 var digests = Checksums.Compute(part, expected.Md5 is not null, ct);
                 if (expected.FindMismatch(digests) is var (algorithm, want, got))
                 {
-                    File.Delete(part);
+                    PartialDownload.Delete(part);
+                    if (fetched.Resumed && !restartedWhole)
+                    {
+                        // The bytes kept from before may be what is wrong: fetch the whole file once more.
+                        restartedWhole = true;
+                        attempt--;
+                        continue;
+                    }
                     var reason = $"checksum mismatch: expected {algorithm} {want}, got {got}";
                     failures.Add(new DownloadFailure(url, attempt, reason));
                     lastMismatch = new ChecksumMismatchException(
@@ -84,6 +95,7 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
                 }
 
                 File.Move(part, destination, overwrite: true);
+                PartialDownload.Delete(part);
                 return new DownloadResult(destination, fetched.Bytes, digests.Sha256, digests.Md5, url, fetched.Resumed, FromLocalFile: false);
             }
         }
@@ -107,8 +119,18 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
     private async Task<Fetched> FetchAsync(Uri url, string part, TimeSpan timeout, IDownloadProgress? progress, CancellationToken ct)
     {
         var existing = File.Exists(part) ? new FileInfo(part).Length : 0;
+        var known = existing > 0 ? PartialDownload.Read(part) : null;
+        if (existing > 0 && known is null)
+        {
+            PartialDownload.Delete(part); // nothing says what these bytes are a part of
+            existing = 0;
+        }
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (existing > 0) request.Headers.Range = new RangeHeaderValue(existing, null);
+        if (existing > 0)
+        {
+            request.Headers.Range = new RangeHeaderValue(existing, null);
+            request.Headers.IfRange = known!.IfRange;
+        }
 
         // One watchdog for the whole attempt, re-armed before every wait, so any stall longer than the timeout fails it.
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -119,8 +141,9 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
             var range = response.Content.Headers.ContentRange;
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && existing > 0)
             {
-                if (range?.Length == existing) return new Fetched(existing, Resumed: true); // finished earlier, rename was lost
-                File.Delete(part);
+                // Finished earlier and the rename was lost: the checksums (when given) decide whether it is the file.
+                if (range?.Length == existing && known!.Length == existing && known.Mismatch(response, existing) is null) return new Fetched(existing, Resumed: true);
+                PartialDownload.Delete(part);
                 throw AttemptFailedException.Transient($"the server refused to resume at byte {existing}; the partial file was discarded");
             }
             if (!response.IsSuccessStatusCode) throw AttemptFailedException.ForStatus(response.StatusCode, response.ReasonPhrase);
@@ -128,8 +151,19 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
             var resumed = response.StatusCode == HttpStatusCode.PartialContent;
             if (resumed && (existing == 0 || range?.From != existing))
             {
-                File.Delete(part);
+                PartialDownload.Delete(part);
                 throw AttemptFailedException.Transient($"the server sent bytes {range?.From}- when asked for {existing}-; the partial file was discarded");
+            }
+            if (resumed && known!.Mismatch(response, range?.Length) is { } changed)
+            {
+                PartialDownload.Delete(part);
+                throw AttemptFailedException.Transient($"the file changed on the server since the partial download ({changed}); the partial file was discarded");
+            }
+            if (!resumed)
+            {
+                // The old bytes go before the new record is written, so a kill in between cannot pair them.
+                PartialDownload.Delete(part);
+                PartialDownload.From(response).Write(part);
             }
             var offset = resumed ? existing : 0; // a 200 answer to a Range request restarts from scratch
             var total = resumed ? range?.Length : response.Content.Headers.ContentLength;

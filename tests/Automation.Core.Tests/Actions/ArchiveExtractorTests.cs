@@ -8,12 +8,6 @@ namespace Automation.Core.Tests.Actions;
 
 public sealed class ArchiveExtractorTests : IDisposable
 {
-    // tar (ustar) of pkg/readme.txt ("packed with xz\n") and pkg/bin/tool (mode 755), compressed with `xz -9e`.
-    private const string PkgTarXz =
-        "/Td6WFoAAATm1rRGAgAhARwAAAAQz1jM4Cf/ALxdADgayRWYrNGyNLfPL52tDilYvn2GciFqwIW5hBEUSdmOO5gxJ5Gi0cJyseigH3SgdoXt4B/ma6BE1xJ5wlNn3el67Vbx594ZohIwrvukUJe/IQKUh9yGW0tlq0EGTIEqr+m2b04fWps8VKr3NJHGkfTVcqhO2rrxXOw5ryrTuh3RDJhjr+FSmDT53koStP/mSmizbDqHAmTZMnSJOU2KqtaeQm1aR4FPmDWR0y5mQ0JweDCnOX6lFn0ep4TbAC5p/wFaD2OTAAHYAYBQAACk+72BscRn+wIAAAAABFla";
-    // "single xz file\n" compressed with `xz`.
-    private const string NoteXz = "/Td6WFoAAATm1rRGAgAhARYAAAB0L+WjAQAOc2luZ2xlIHh6IGZpbGUKAABSyvER/l+aswABJw/fGvxqH7bzfQEAAAAABFla";
-
     private static readonly Dictionary<string, string> Sample = new()
     {
         ["top.txt"] = "top level\n",
@@ -65,7 +59,7 @@ public sealed class ArchiveExtractorTests : IDisposable
     public void Tar_xz_is_extracted_with_its_executable_bit()
     {
         var archive = _temp["pkg.tar.xz"];
-        File.WriteAllBytes(archive, Convert.FromBase64String(PkgTarXz));
+        File.WriteAllBytes(archive, Convert.FromBase64String(SampleArchives.PkgTarXz));
 
         var result = _extractor.Extract(archive, Target);
 
@@ -83,7 +77,7 @@ public sealed class ArchiveExtractorTests : IDisposable
         using (var output = new GZipStream(File.Create(gz), CompressionLevel.Fastest))
             output.Write("weights"u8);
         var xz = _temp["note.txt.xz"];
-        File.WriteAllBytes(xz, Convert.FromBase64String(NoteXz));
+        File.WriteAllBytes(xz, Convert.FromBase64String(SampleArchives.NoteXz));
 
         var fromGz = _extractor.Extract(gz, Target);
         var fromXz = _extractor.Extract(xz, _temp["other"]);

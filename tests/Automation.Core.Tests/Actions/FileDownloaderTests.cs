@@ -157,11 +157,17 @@ public sealed class FileDownloaderTests : IDisposable
         Assert.Equal(Content, await File.ReadAllBytesAsync(Destination));
     }
 
+    private async Task LeavePart(byte[] bytes, PartialDownload? record)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Destination)!);
+        await File.WriteAllBytesAsync(Destination + ".part", bytes);
+        record?.Write(Destination + ".part");
+    }
+
     [Fact]
     public async Task A_part_file_left_by_an_earlier_run_is_resumed()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Destination)!);
-        await File.WriteAllBytesAsync(Destination + ".part", Content[..200_000]);
+        await LeavePart(Content[..200_000], new PartialDownload(Content.Length, null, null));
         await using var server = new LoopbackServer((req, s, ct) => LoopbackServer.ServeAsync(req, s, Content, ct));
 
         var result = await _downloader.DownloadAsync(Request([server.Url("data.bin")], ContentSha256));
@@ -169,13 +175,89 @@ public sealed class FileDownloaderTests : IDisposable
         Assert.True(result.Resumed);
         Assert.Equal(200_000, server.Requests.Single().RangeStart);
         Assert.Equal(Content, await File.ReadAllBytesAsync(Destination));
+        Assert.False(File.Exists(PartialDownload.RecordPath(Destination + ".part")));
+    }
+
+    [Fact]
+    public async Task A_part_file_nothing_is_known_about_is_downloaded_again_whole()
+    {
+        await LeavePart(RandomNumberGenerator.GetBytes(200_000), record: null);
+        await using var server = new LoopbackServer((req, s, ct) => LoopbackServer.ServeAsync(req, s, Content, ct));
+
+        var result = await _downloader.DownloadAsync(Request([server.Url("data.bin")]));
+
+        Assert.False(result.Resumed);
+        Assert.Null(server.Requests.Single().RangeStart);
+        Assert.Equal(Content, await File.ReadAllBytesAsync(Destination));
+    }
+
+    [Fact]
+    public async Task A_resume_asks_with_if_range_and_a_changed_file_comes_whole()
+    {
+        var changed = RandomNumberGenerator.GetBytes(250_000);
+        await LeavePart(Content[..100_000], new PartialDownload(Content.Length, "\"v1\"", null));
+        await using var server = new LoopbackServer((req, s, ct) => LoopbackServer.ServeAsync(req, s, changed, ct, etag: "\"v2\""));
+
+        var result = await _downloader.DownloadAsync(Request([server.Url("data.bin")]));
+
+        Assert.False(result.Resumed);
+        Assert.Equal("\"v1\"", server.Requests.Single().Headers["If-Range"]);
+        Assert.Equal(changed, await File.ReadAllBytesAsync(Destination));
+    }
+
+    [Fact]
+    public async Task A_partial_answer_for_another_version_is_discarded_and_the_next_attempt_starts_again()
+    {
+        var changed = RandomNumberGenerator.GetBytes(Content.Length);
+        await LeavePart(Content[..100_000], new PartialDownload(Content.Length, "\"v1\"", null));
+        // A server that ignores If-Range: it answers the range from its new file.
+        await using var server = new LoopbackServer((req, s, ct) =>
+            LoopbackServer.ServeAsync(new ServerRequest(req.Method, req.Path, req.Headers.Where(h => h.Key != "If-Range").ToDictionary()), s, changed, ct, etag: "\"v2\""));
+
+        var result = await _downloader.DownloadAsync(Request([server.Url("data.bin")]));
+
+        Assert.False(result.Resumed);
+        Assert.Equal([100_000L, null], server.Requests.Select(r => r.RangeStart));
+        Assert.Equal(changed, await File.ReadAllBytesAsync(Destination));
+    }
+
+    [Fact]
+    public async Task A_resumed_file_that_fails_its_checksum_is_fetched_once_more_whole()
+    {
+        // The kept bytes are not the start of this file (a server that sends no validators at all).
+        await LeavePart(RandomNumberGenerator.GetBytes(100_000), new PartialDownload(Content.Length, null, null));
+        await using var server = new LoopbackServer((req, s, ct) => LoopbackServer.ServeAsync(req, s, Content, ct));
+
+        var result = await _downloader.DownloadAsync(Request([server.Url("data.bin")], ContentSha256, retries: 0));
+
+        Assert.False(result.Resumed);
+        Assert.Equal([100_000L, null], server.Requests.Select(r => r.RangeStart));
+        Assert.Equal(Content, await File.ReadAllBytesAsync(Destination));
+    }
+
+    [Fact]
+    public async Task An_unfinished_download_can_wait_elsewhere_than_beside_its_destination()
+    {
+        var partial = _temp["keep/data.bin.part"];
+        var connections = 0;
+        await using var server = new LoopbackServer((req, s, ct) =>
+            LoopbackServer.ServeAsync(req, s, Content, ct, cutAfter: Interlocked.Increment(ref connections) == 1 ? 120_000 : null));
+        var request = Request([server.Url("data.bin")], ContentSha256, retries: 0) with { PartialPath = partial };
+
+        await Assert.ThrowsAsync<DownloadException>(() => _downloader.DownloadAsync(request));
+        Assert.Equal(120_000, new FileInfo(partial).Length);
+        Assert.False(File.Exists(Destination + ".part"));
+        var result = await _downloader.DownloadAsync(request);
+
+        Assert.True(result.Resumed);
+        Assert.Equal(Content, await File.ReadAllBytesAsync(Destination));
+        Assert.False(File.Exists(partial));
     }
 
     [Fact]
     public async Task A_complete_part_file_answered_with_416_is_verified_and_used()
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Destination)!);
-        await File.WriteAllBytesAsync(Destination + ".part", Content);
+        await LeavePart(Content, new PartialDownload(Content.Length, null, null));
         await using var server = new LoopbackServer((req, s, ct) => LoopbackServer.ServeAsync(req, s, Content, ct));
 
         var result = await _downloader.DownloadAsync(Request([server.Url("data.bin")], ContentSha256));

@@ -98,17 +98,24 @@ public sealed class LoopbackServer : IAsyncDisposable
         return stream.WriteAsync(Encoding.ASCII.GetBytes(head.ToString()), ct).AsTask();
     }
 
-    /// <summary>Serves <paramref name="content"/>, honouring "Range: bytes=N-" when <paramref name="ranges"/>; stops after <paramref name="cutAfter"/> body bytes.</summary>
-    public static async Task ServeAsync(ServerRequest request, Stream stream, byte[] content, CancellationToken ct, bool ranges = true, int? cutAfter = null)
+    /// <summary>
+    /// Serves <paramref name="content"/>, honouring "Range: bytes=N-" when <paramref name="ranges"/>; stops after
+    /// <paramref name="cutAfter"/> body bytes. With <paramref name="etag"/> it sends that ETag and, as RFC 9110 asks,
+    /// answers a Range request whose If-Range names another one with the whole file.
+    /// </summary>
+    public static async Task ServeAsync(ServerRequest request, Stream stream, byte[] content, CancellationToken ct, bool ranges = true, int? cutAfter = null,
+        string? etag = null)
     {
-        var start = ranges && request.RangeStart is { } from ? from : 0;
+        var current = etag is null || !request.Headers.TryGetValue("If-Range", out var ifRange) || ifRange == etag;
+        var start = ranges && current && request.RangeStart is { } from ? from : 0;
+        string[] tag = etag is null ? [] : [$"ETag: {etag}"];
         if (start >= content.Length && start > 0)
         {
-            await WriteHeadAsync(stream, 416, 0, ct, $"Content-Range: bytes */{content.Length}");
+            await WriteHeadAsync(stream, 416, 0, ct, [$"Content-Range: bytes */{content.Length}", .. tag]);
             return;
         }
-        if (start > 0) await WriteHeadAsync(stream, 206, content.Length - start, ct, $"Content-Range: bytes {start}-{content.Length - 1}/{content.Length}");
-        else await WriteHeadAsync(stream, 200, content.Length, ct);
+        if (start > 0) await WriteHeadAsync(stream, 206, content.Length - start, ct, [$"Content-Range: bytes {start}-{content.Length - 1}/{content.Length}", .. tag]);
+        else await WriteHeadAsync(stream, 200, content.Length, ct, tag);
         var body = content.AsMemory((int)start);
         await stream.WriteAsync(cutAfter is { } cut ? body[..Math.Min(cut, body.Length)] : body, ct);
     }
