@@ -83,8 +83,8 @@ public static class CacheCommands
 
     private static Command Verify(GlobalOptions g)
     {
-        var repair = new Option<bool>("--repair") { Description = "Remove stale, corrupt and orphan entries and fix the index" };
-        var command = new Command("verify", "Check every entry (files still exist, entry.json readable, index consistent)") { repair, g.Json, g.CacheDir, g.Verbose };
+        var repair = new Option<bool>("--repair") { Description = "Remove stale, modified, corrupt and orphan entries and fix the index" };
+        var command = new Command("verify", "Check every entry: entry.json readable and unedited, every recorded file unchanged (SHA-256), validate paths and deps present, index consistent") { repair, g.Json, g.CacheDir, g.Verbose };
         command.SetAction(parse =>
         {
             var store = new Engine(parse.GetValue(g.CacheDir)).CreateStore();

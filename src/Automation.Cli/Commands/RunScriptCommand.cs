@@ -24,9 +24,10 @@ public static class RunScriptCommand
         var versionMax = new Option<string?>("--version_max", "--version-max") { Description = "Highest acceptable version" };
         var lockOut = new Option<string?>("--lock") { Description = "After the run, write a lock file of its plan and versions to FILE (docs/records.md)" };
         var locked = new Option<string?>("--locked") { Description = "Refuse to run when the plan differs from lock FILE (scripts, variations, versions, cache keys)" };
+        var verify = new Option<bool>("--verify") { Description = "Hash every file of each cache entry before reusing it (by default only sizes and times are compared)" };
         var command = new Command("script", "Resolve a script by tags, run its dependency plan and print its env. Also: --env.KEY=VALUE, --adr.NAME.FIELD=VALUE, and the script's inputs (--name=value).")
         {
-            tags, tagsOption, dryRun, version, versionMin, versionMax, lockOut, locked, g.Json, g.Quiet, g.CacheDir, g.Verbose,
+            tags, tagsOption, dryRun, version, versionMin, versionMax, lockOut, locked, verify, g.Json, g.Quiet, g.CacheDir, g.Verbose,
         };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(parse =>
@@ -38,7 +39,7 @@ public static class RunScriptCommand
                 Version = new VersionConstraint(parse.GetValue(version), parse.GetValue(versionMin), parse.GetValue(versionMax)),
             };
             var quiet = parse.GetValue(g.Quiet) || parse.GetValue(g.Json);
-            var cache = engine.CreateStepCache();
+            var cache = engine.CreateStepCache(parse.GetValue(verify));
             if (parse.GetValue(dryRun))
             {
                 var dryPlan = engine.Resolver.Resolve(request);

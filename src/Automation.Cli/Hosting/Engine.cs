@@ -66,9 +66,14 @@ public sealed class Engine : IDisposable
 
     public void Dispose() => hooks?.Dispose();
 
-    public IStepCache CreateStepCache() => new CacheStoreSteps(CreateStore());
+    /// <param name="verifyOnReuse">Hash every file of an entry before reusing it (`cm run script --verify`).</param>
+    public IStepCache CreateStepCache(bool verifyOnReuse = false) => new CacheStoreSteps(CreateStore(verifyOnReuse));
 
-    public CacheStore CreateStore() => new(Workspace.CacheDir, SystemClock.Instance);
+    public CacheStore CreateStore(bool verifyOnReuse = false) => new(Workspace.CacheDir, SystemClock.Instance, new CacheStoreOptions
+    {
+        VerifyOnReuse = verifyOnReuse,
+        Warn = message => Console.Error.WriteLine("warning: " + message),
+    });
 
     /// <summary>CM_WORK_ROOT moves the work folders of uncached steps (experiments give each point its own, so concurrent points never share one).</summary>
     public ExecutionOptions ExecutionOptions(bool quiet) =>

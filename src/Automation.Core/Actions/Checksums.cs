@@ -11,7 +11,12 @@ public static class Checksums
 {
     private const int BufferSize = 1 << 20;
 
-    public static string Sha256(string path) => Compute(path, includeMd5: false).Sha256;
+    /// <summary>One file's SHA-256 with a pooled buffer: cache entries hash many small files.</summary>
+    public static string Sha256(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+        return Hex(SHA256.HashData(stream));
+    }
 
     public static string Md5(string path) => Compute(path, includeMd5: true).Md5!;
 

@@ -25,6 +25,12 @@ public sealed record CacheEntry(
     /// <summary>When the entry stops being valid (CM's `cache_expiration`); null when it never expires.</summary>
     public DateTimeOffset? ExpiresUtc { get; init; }
 
+    /// <summary>What the entry folder held at commit: the manifest's SHA-256, its file count and bytes.</summary>
+    public EntryFiles? Files { get; init; }
+
+    /// <summary>Set when entry.json's content no longer matches the SHA-256 recorded in it: it was edited.</summary>
+    public string? ContentChange { get; init; }
+
     /// <summary>A validate path as an absolute path: relative ones are relative to the entry folder.</summary>
     public string Resolve(string validatePath) => System.IO.Path.GetFullPath(validatePath, Path);
 
@@ -35,6 +41,9 @@ public sealed record CacheEntry(
             ExpiresUtc = d.Expiration is { } after ? createdUtc + after : null,
         };
 }
+
+/// <summary>The files an entry recorded at commit (<see cref="CacheManifest"/>).</summary>
+public sealed record EntryFiles(string ManifestSha256, int Count, long Bytes);
 
 /// <summary>What a build returns; the store adds the key, folder and creation time.</summary>
 public sealed record CacheEntryDraft

@@ -10,7 +10,8 @@ namespace Automation.Core.Caching;
 /// </summary>
 internal static class CacheEntryJson
 {
-    public const int Format = 1;
+    /// <summary>2: files manifest and content_sha256 (issue 17); entries of format 1 are rebuilt.</summary>
+    public const int Format = 2;
 
     public static string Write(CacheEntry e)
     {
@@ -32,15 +33,36 @@ internal static class CacheEntryJson
         };
         if (e.Evidence is not null) o["evidence"] = e.Evidence.DeepClone();
         if (e.ExpiresUtc is { } expires) o["expires_utc"] = expires.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture);
+        if (e.Files is { } files) o["files"] = new JObject { ["manifest_sha256"] = files.ManifestSha256, ["count"] = files.Count, ["bytes"] = files.Bytes };
+        // Hashed as it will be read back, so that what Parse makes of the values (numbers, dates) cannot differ.
+        o["content_sha256"] = ContentHash((JObject)Parse(o.ToString(Formatting.None)));
         return o.ToString(Formatting.Indented);
     }
+
+    /// <summary>SHA-256 of everything in entry.json but content_sha256 itself, with object properties sorted.</summary>
+    private static string ContentHash(JObject entry)
+    {
+        var content = (JObject)Canonical(entry);
+        content.Remove("content_sha256");
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content.ToString(Formatting.None))));
+    }
+
+    private static JToken Canonical(JToken token) => token switch
+    {
+        JObject o => new JObject(o.Properties().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new JProperty(p.Name, Canonical(p.Value)))),
+        JArray a => new JArray(a.Select(Canonical)),
+        _ => token.DeepClone(),
+    };
 
     /// <summary>Parses entry.json; throws <see cref="InvalidDataException"/> or <see cref="JsonException"/> when corrupt.</summary>
     public static CacheEntry Read(string text, string expectedKey, string folder)
     {
         var o = Parse(text) as JObject ?? throw new InvalidDataException("entry.json is not a JSON object");
         var format = o["format"]?.Type == JTokenType.Integer ? o.Value<int>("format") : 0;
-        if (format != Format) throw new InvalidDataException($"entry.json format {format} is not {Format}");
+        if (format != Format)
+            throw new InvalidDataException(format is > 0 and < Format
+                ? $"entry.json has format {format}, written by an older cm that recorded no file hashes; the entry is rebuilt when next used"
+                : $"entry.json format {format} is not {Format}");
         var key = Text(o, "key");
         if (key != expectedKey) throw new InvalidDataException($"entry.json names key '{key}' but lies in folder '{expectedKey}'");
         var created = DateTimeOffset.Parse(Text(o, "created_utc"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
@@ -50,8 +72,16 @@ internal static class CacheEntryJson
             List(o, "validate_paths"), Dict(o, "key_inputs"), created, folder)
         {
             ExpiresUtc = o["expires_utc"] is { Type: JTokenType.String } x ? DateTimeOffset.Parse((string)x!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal) : null,
+            Files = Object(o, "files") is { } files ? new EntryFiles(Text(files, "manifest_sha256"), (int)Math.Min(Integer(files, "count"), int.MaxValue), Integer(files, "bytes")) : null,
+            ContentChange = o["content_sha256"] is { Type: JTokenType.String } recorded
+                ? (string)recorded! == ContentHash(o) ? null : "its entry.json (env, state or record) was edited after it was built"
+                : "its entry.json has no content_sha256",
         };
     }
+
+    private static long Integer(JObject o, string name) => o[name] is { Type: JTokenType.Integer } t
+        ? (long)t
+        : throw new InvalidDataException($"'{name}' is missing or not a number");
 
     /// <summary>Strings stay strings: Newtonsoft would otherwise turn ISO-looking state values into dates.</summary>
     internal static JToken Parse(string text)

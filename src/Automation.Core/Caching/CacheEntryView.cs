@@ -27,6 +27,7 @@ public static class CacheEntryView
         json["dep_keys"] = new JArray(e.DepKeys);
         json["validate_paths"] = new JArray(e.ValidatePaths);
         json["key_inputs"] = SortedMap(e.KeyInputs);
+        if (e.Files is { } files) json["files"] = new JObject { ["count"] = files.Count, ["bytes"] = files.Bytes, ["manifest_sha256"] = files.ManifestSha256 };
         return json;
     }
 

@@ -36,16 +36,39 @@ public sealed class CacheStore
     /// <summary>The folder an entry with this key has, or will have once built.</summary>
     public string EntryFolder(string key) => Path.Combine(Root, CheckKey(key));
 
-    /// <summary>The committed entry, or null when there is none, it is corrupt, or it went stale (then it is
-    /// removed, together with every entry built on it).</summary>
-    public CacheEntry? TryGet(string key)
+    /// <summary>
+    /// The committed entry, or null when there is none, or it may not be reused: it went stale, it or an entry it was
+    /// built on was changed after its commit (checked cheaply, or fully with <see cref="CacheStoreOptions.VerifyOnReuse"/>),
+    /// or it is unreadable. Such an entry is removed, with every entry built on it; a changed or unreadable one with a
+    /// warning, since its rebuild is then a surprise.
+    /// </summary>
+    public CacheEntry? TryGet(string key) => TryGet(CheckKey(key), []);
+
+    private CacheEntry? TryGet(string key, HashSet<string> checking)
     {
-        var entry = ReadCommitted(CheckKey(key), out _);
-        if (entry is null) return null;
-        if (FindProblem(entry) is null) return entry;
+        var entry = ReadCommitted(key, out var unreadable);
+        if (entry is null)
+        {
+            if (unreadable is null) return null;
+            _options.Warn?.Invoke($"cache entry {key} is unreadable ({unreadable}); it is rebuilt");
+            Purge(Invalidate(key));
+            return null;
+        }
+        if (_reusable.Contains(key) || checking.Contains(key)) return entry;
+        checking.Add(key);
+        if (FindProblem(entry, _options.VerifyOnReuse, dep => TryGet(dep, checking) is not null) is not { } problem)
+        {
+            _reusable.Add(key);
+            return entry;
+        }
+        if (problem.Kind == CacheProblemKind.Modified)
+            _options.Warn?.Invoke($"cache entry {key} ({ScriptName(entry)}) was changed after it was built: {problem.Detail}; it is rebuilt");
         Purge(Invalidate(key));
         return null;
     }
+
+    /// <summary>Entries this store found reusable: an entry several calls reach is checked once per process.</summary>
+    private readonly HashSet<string> _reusable = new(StringComparer.Ordinal);
 
     /// <summary>Like the other overload, and records the key's named inputs in the entry unless the build did.</summary>
     public Task<CacheEntry> GetOrBuildAsync(BuiltCacheKey key, Func<string, CancellationToken, Task<CacheEntryDraft>> build, CancellationToken ct = default) =>
@@ -75,9 +98,10 @@ public sealed class CacheStore
             var entry = CacheEntry.FromDraft(key, folder, draft, _clock.UtcNow);
             if (entry.DepKeys.FirstOrDefault(k => !CacheKey.IsValid(k)) is { } badDep)
                 throw new AutomationException($"Cache entry {key} names '{badDep}' as a dependency key, which is not a cache key", script: ScriptName(entry));
-            if (FindProblem(entry) is { } problem)
-                throw new AutomationException($"The build of cache entry {key} finished, but {problem}", script: ScriptName(entry),
+            if (FindProblem(entry, hashAll: false, dep => File.Exists(EntryFile(dep))) is { } problem)
+                throw new AutomationException($"The build of cache entry {key} finished, but {problem.Detail}", script: ScriptName(entry),
                     fix: "A cached script must create every path it declares in validate_paths, and its cached deps must exist.");
+            entry = entry with { Files = RecordFiles(entry) };
             var json = CacheEntryJson.Write(entry);
             _index.Add(IndexRecord.Of(entry));
             AtomicFile.WriteAllText(EntryFile(key), json);
@@ -148,8 +172,9 @@ public sealed class CacheStore
     }
 
     /// <summary>
-    /// Checks every entry folder and the index. With <paramref name="repair"/>, removes stale, corrupt and orphan
-    /// entries (skipping any a build holds right now) and rewrites the index from the surviving entries.
+    /// Checks every entry folder and the index, hashing every recorded file. With <paramref name="repair"/>, removes
+    /// stale, modified, corrupt and orphan entries (skipping any a build holds right now) and rewrites the index from
+    /// the surviving entries.
     /// </summary>
     public CacheVerifyReport Verify(bool repair = false)
     {
@@ -173,7 +198,8 @@ public sealed class CacheStore
             }
         }
         foreach (var entry in entries.Values)
-            if (FindProblem(entry) is { } problem && bad.Add(entry.Key)) problems.Add(new(entry.Key, CacheProblemKind.Stale, problem));
+            if (FindProblem(entry, hashAll: true, dep => entries.ContainsKey(dep)) is { } problem && bad.Add(entry.Key))
+                problems.Add(new(entry.Key, problem.Kind, problem.Detail));
         for (var changed = true; changed;)
         {
             changed = false;
@@ -228,25 +254,65 @@ public sealed class CacheStore
         {
             return null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidDataException or FormatException or InvalidCastException or OverflowException)
         {
             error = $"{file}: {e.Message}";
             return null;
         }
     }
 
-    /// <summary>Why the entry may not be reused, or null. Cheap: one existence check per path and dependency.</summary>
-    private string? FindProblem(CacheEntry entry)
+    /// <summary>
+    /// Why the entry may not be reused, or null: expired, a validate path missing, entry.json or a recorded file
+    /// changed since the commit (sizes and times, or every SHA-256 with <paramref name="hashAll"/>; docs/cache.md),
+    /// or an entry it was built on not <paramref name="depUsable"/>.
+    /// </summary>
+    private (CacheProblemKind Kind, string Detail)? FindProblem(CacheEntry entry, bool hashAll, Func<string, bool> depUsable)
     {
-        if (entry.ExpiresUtc is { } expires && _clock.UtcNow >= expires) return $"it expired at {expires:u} (cache_expiration)";
+        if (entry.ExpiresUtc is { } expires && _clock.UtcNow >= expires) return (CacheProblemKind.Stale, $"it expired at {expires:u} (cache_expiration)");
+        if (entry.ContentChange is { } edited) return (CacheProblemKind.Modified, edited);
         foreach (var path in entry.ValidatePaths)
         {
             var full = entry.Resolve(path);
-            if (!File.Exists(full) && !Directory.Exists(full)) return $"its validate path {full} is missing";
+            if (!File.Exists(full) && !Directory.Exists(full)) return (CacheProblemKind.Stale, $"its validate path {full} is missing");
         }
+        if (entry.Files is { } files && FindFileChange(entry, files, hashAll) is { } changed) return (CacheProblemKind.Modified, changed);
         foreach (var dep in entry.DepKeys)
-            if (!CacheKey.IsValid(dep) || !File.Exists(EntryFile(dep))) return $"the entry it was built on, {dep}, is gone";
+            if (!CacheKey.IsValid(dep) || !depUsable(dep)) return (CacheProblemKind.Stale, $"the entry it was built on, {dep}, is gone or no longer valid");
         return null;
+    }
+
+    /// <summary>Records the entry's files (and validate paths outside its folder) in its manifest, written before the commit.</summary>
+    private static EntryFiles RecordFiles(CacheEntry entry)
+    {
+        var inside = entry.Path + System.IO.Path.DirectorySeparatorChar;
+        var outside = entry.ValidatePaths.Select(entry.Resolve).Where(p => !p.StartsWith(inside, StringComparison.Ordinal) && p != entry.Path);
+        var files = CacheManifest.Scan(entry.Path, outside);
+        var text = CacheManifest.Write(files);
+        File.WriteAllText(System.IO.Path.Combine(entry.Path, CacheManifest.FileName), text);
+        return new EntryFiles(CacheManifest.Hash(text), files.Count, files.Sum(f => f.Size));
+    }
+
+    private static string? FindFileChange(CacheEntry entry, EntryFiles files, bool hashAll)
+    {
+        var manifest = System.IO.Path.Combine(entry.Path, CacheManifest.FileName);
+        string text;
+        try
+        {
+            text = File.ReadAllText(manifest);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"its file manifest {manifest} cannot be read ({e.Message})";
+        }
+        if (CacheManifest.Hash(text) != files.ManifestSha256) return $"its file manifest {manifest} was edited";
+        try
+        {
+            return CacheManifest.FindChange(entry.Path, CacheManifest.Read(text), hashAll);
+        }
+        catch (InvalidDataException e)
+        {
+            return $"its file manifest {manifest} is unreadable ({e.Message})";
+        }
     }
 
     /// <summary>
@@ -260,6 +326,7 @@ public sealed class CacheStore
         var seen = new HashSet<string>(doomed, StringComparer.Ordinal);
         for (var i = 0; i < doomed.Count; i++) doomed.AddRange(dependents[doomed[i]].Where(seen.Add));
         foreach (var k in doomed) AtomicFile.TryDelete(EntryFile(k));
+        _reusable.ExceptWith(doomed);
         _index.Remove(doomed);
         return doomed;
     }

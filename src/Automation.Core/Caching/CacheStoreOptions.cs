@@ -10,6 +10,13 @@ public sealed record CacheStoreOptions
     /// <summary>The index lock is held only for an append, so a long wait means something is wrong.</summary>
     public TimeSpan IndexLockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Hash every recorded file of an entry (and of the entries it was built on) before reusing it, not
+    /// just compare sizes and times (`cm run script --verify`).</summary>
+    public bool VerifyOnReuse { get; init; }
+
+    /// <summary>Told when an entry is dropped because it was changed after its commit or cannot be read.</summary>
+    public Action<string>? Warn { get; init; }
+
     /// <summary>The journal is rewritten once it has this many more lines than twice the live entries.</summary>
     internal int CompactionSlack { get; init; } = 1000;
 

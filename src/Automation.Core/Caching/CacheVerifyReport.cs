@@ -6,6 +6,8 @@ public enum CacheProblemKind
     Stale,
     /// <summary>entry.json cannot be read or parsed; lookups treat the entry as absent.</summary>
     Corrupt,
+    /// <summary>A file of the entry, its file manifest, or its entry.json changed after the commit (a SHA-256 differs).</summary>
+    Modified,
     /// <summary>A folder without entry.json and no build holding its lock: an aborted build.</summary>
     Orphan,
     /// <summary>The index lists a key with no committed entry.</summary>

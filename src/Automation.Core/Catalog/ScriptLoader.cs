@@ -24,7 +24,11 @@ public sealed class ScriptLoader(IFileSystem fileSystem)
         if (FindMeta(directory) is not { } found) return null;
         MetaLimits.CheckSize(found.Stamp.Length, found.Path);
         var text = fileSystem.ReadAllText(found.Path);
-        return Read(text, found.Path, directory) with { HasCustomizePy = fileSystem.FileExists(Path.Combine(directory, "customize.py")) };
+        return Read(text, found.Path, directory) with
+        {
+            HasCustomizePy = fileSystem.FileExists(Path.Combine(directory, "customize.py")),
+            FilesHashSource = new Lazy<string>(() => ScriptFiles.Hash(fileSystem, directory)),
+        };
     }
 
     /// <summary>Reads a meta's text by its file name (YAML as PyYAML reads it, JSON as json.load does); the YAML reader's warnings come first.</summary>

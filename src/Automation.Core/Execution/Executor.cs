@@ -116,6 +116,7 @@ public sealed class Executor(
 
     private async Task<Step> ExecuteAsync(PreparedCall prepared, RunState run, CancellationToken ct)
     {
+        if (prepared.Node.IsCached) prepared = WithDepKeys(prepared, run);
         var node = prepared.Node;
         var started = clock.UtcNow;
         var edges = new List<PlanEdge>();
@@ -147,6 +148,28 @@ public sealed class Executor(
             return Finish(node, new StepOutcome(ScriptMeta.Empty, new JObject()) { Skipped = true }, started, fromCache: false, null, edges);
         }
     }
+
+    /// <summary>
+    /// A cached call's key includes its deps' keys, which its lookup comes before: they are predicted as `--dry-run`
+    /// predicts them, from the env known now (docs/cache.md#keys). The keys of the entries it is then built on are
+    /// recorded in the entry as dep_keys.
+    /// </summary>
+    private PreparedCall WithDepKeys(PreparedCall prepared, RunState run)
+    {
+        PlanNode keyed;
+        try
+        {
+            keyed = prepared.Request is { } request ? (predictor ??= new Resolver(decider.Selector, fileSystem)).Predict(request, run.EnvOverrides) : CallPreparer.WithDepKeys(prepared.Node, []);
+        }
+        catch (AutomationException)
+        {
+            // The run reports what is wrong with a dep when it reaches it; the key only has to be the same each time.
+            keyed = CallPreparer.WithUnpredictableDeps(prepared.Node);
+        }
+        return prepared with { Node = prepared.Node with { Key = keyed.Key, KeyInputs = keyed.KeyInputs } };
+    }
+
+    private Resolver? predictor;
 
     private Step Finish(PlanNode node, StepOutcome outcome, DateTimeOffset started, bool fromCache, string? dir, List<PlanEdge> edges)
     {

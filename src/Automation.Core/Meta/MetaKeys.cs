@@ -47,7 +47,7 @@ public static class MetaKeys
             ("predeps", "`predeps: false` keeps customize.py's predeps hook from running"),
             ("variations", "docs/meta-reference.md"), ("versions", ""), ("default_version", ""), ("sort", "ties between scripts with the same tags"),
             ("docker", "read by `cm docker script`"),
-            ("install_deps", "ours"), ("detect", "ours (docs/detection.md)"), ("builtin", "ours"), ("cache_key_env", "ours"),
+            ("install_deps", "ours"), ("detect", "ours (docs/detection.md)"), ("builtin", "ours"), ("cache_key_env", "ours"), ("cache_key_ignore_env", "ours"),
             ("validate_env_paths", "ours"), ("unavailable_env", "ours"), ("run_script", "ours"),
             ("estimated_seconds", "ours: dry-run estimates"), ("download_bytes", "ours: dry-run estimates"), ("disk_bytes", "ours: dry-run estimates"),
             ("fair", "ours: FAIR metadata in run records")),

@@ -70,6 +70,7 @@ public static class MetaReader
             Detect = ctx.Object(root, "detect"),
             Builtin = ctx.OptionalString(root, "builtin"),
             CacheKeyEnv = ctx.StringList(root, "cache_key_env"),
+            CacheKeyIgnoreEnv = ctx.StringList(root, "cache_key_ignore_env"),
             ValidateEnvPaths = ctx.StringList(root, "validate_env_paths"),
             UnavailableEnv = ctx.EnvMap(root, "unavailable_env"),
             Category = ctx.OptionalString(root, "category") ?? "",

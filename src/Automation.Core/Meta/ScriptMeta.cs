@@ -31,6 +31,9 @@ public sealed record ScriptMeta
     public string? Builtin { get; init; }
     /// <summary>Env keys whose values are part of the cache key besides those the meta itself sets.</summary>
     public IReadOnlyList<string> CacheKeyEnv { get; init; } = [];
+    /// <summary>`cache_key_ignore_env`: env keys the meta declares (inputs, defaults) that never change the result
+    /// (retries, timeouts, mirrors), so they stay out of the cache key.</summary>
+    public IReadOnlyList<string> CacheKeyIgnoreEnv { get; init; } = [];
     /// <summary>Env keys naming files that must still exist for a cache entry to be reused.</summary>
     public IReadOnlyList<string> ValidateEnvPaths { get; init; } = [];
     /// <summary>Env exported instead of failing when this script runs as an `"optional": true` dep and fails (e.g. no GPU).</summary>
@@ -64,6 +67,14 @@ public sealed record ScriptMeta
     public required string MetaFile { get; init; }
     /// <summary>SHA-256 of the meta text: a changed meta gives new cache keys.</summary>
     public required string ContentHash { get; init; }
+    /// <summary>
+    /// SHA-256 of every file in the script's folder (<see cref="Catalog.ScriptFiles"/>), read when first asked for,
+    /// so that a run reads only the folders of the scripts it keys; "" for metas that have no folder on disk.
+    /// </summary>
+    public string FilesHash => filesHash?.Value ?? "";
+    /// <summary>How <see cref="FilesHash"/> is computed (the loader hands the folder's reader in).</summary>
+    public Lazy<string>? FilesHashSource { init => filesHash = value; }
+    private readonly Lazy<string>? filesHash;
     public required JObject Raw { get; init; }
     /// <summary>What the meta reader read past (file:line:col each); the catalog reports them when the script is used.</summary>
     public IReadOnlyList<MetaWarning> Warnings { get; init; } = [];

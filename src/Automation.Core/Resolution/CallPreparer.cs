@@ -52,7 +52,8 @@ public sealed record PreparedCall(
 /// <summary>
 /// CM's step 1 for one script: active variations, env layering (caller env → default_env → env → inputs → versions →
 /// variations → --env), the version to use, deps merged by name as CM merges them (a variation's dep with the same
-/// names replaces the script's), `ad` applied, and the cache key. Pure: no disk, no processes.
+/// names replaces the script's), `ad` applied, and the cache key less its deps' part (<see cref="WithDepKeys"/>).
+/// Pure: no processes, and no disk but the script folder's files hash, which its meta reads once.
 /// </summary>
 public static class CallPreparer
 {
@@ -104,8 +105,9 @@ public static class CallPreparer
                 .Where(t => env.TryGetValue(t.Env, out var v) && v.Trim().Length > 0).SelectMany(t => TagsFrom(t.Prefix, env[t.Env])))
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         if (extraTags.Count > 0) keyInputs["extra_cache_tags"] = string.Join(',', extraTags);
+        if (script.FilesHash is { Length: > 0 } files) keyInputs["files_sha256"] = files;
         foreach (var (k, v) in keyEnv) keyInputs["env." + k] = v;
-        var key = Hash(["cache", .. keyInputs.Select(kv => kv.Key + "=" + kv.Value)])[..32];
+        var key = KeyOf(keyInputs);
         // The call's identity within a run leaves the version constraint out, so that two callers asking for different
         // versions of one tool meet (and conflict, or share the version that fits both). An uncached call is the same
         // call only with the same whole env.
@@ -254,14 +256,43 @@ public static class CallPreparer
     }
 
     /// <summary>
-    /// Env values that decide a script's result: keys its meta lets callers set, cache_key_env, and the keys its deps'
-    /// conditions and tag updates read (they decide which deps run, hence what the entry holds).
+    /// The call's cache key once its deps are predicted (<see cref="Resolver"/>): the prepared inputs plus, under
+    /// `deps`, each dep's alias and key in the order the deps come, so that whatever changes a dep's key (its script's
+    /// files, its variations, its env, its own deps) changes this key too. An uncached node keeps its identity as its
+    /// key; its inputs still gain the deps, so that it passes its deps' keys up to a cached caller.
+    /// </summary>
+    public static PlanNode WithDepKeys(PlanNode node, IEnumerable<PlanNode> deps) =>
+        WithDeps(node, string.Join(',', deps.Select(d => d.Script.Alias + ":" + ResultKey(d))));
+
+    /// <summary>The key when the deps could not be predicted (a dep's lookup failed): the same inputs always give it.</summary>
+    public static PlanNode WithUnpredictableDeps(PlanNode node) => WithDeps(node, "(not predictable)");
+
+    private static PlanNode WithDeps(PlanNode node, string deps)
+    {
+        var inputs = new SortedDictionary<string, string>(node.KeyInputs.ToDictionary(), StringComparer.Ordinal);
+        if (deps.Length > 0) inputs["deps"] = deps;
+        else inputs.Remove("deps");
+        return node with { Key = node.IsCached ? KeyOf(inputs) : node.Key, KeyInputs = inputs };
+    }
+
+    /// <summary>What a call's result is keyed by: its cache key, or for an uncached call the key it would have.</summary>
+    public static string ResultKey(PlanNode node) => node.IsCached ? node.Key : KeyOf(node.KeyInputs);
+
+    private static string KeyOf(IEnumerable<KeyValuePair<string, string>> inputs) =>
+        Hash(["cache", .. inputs.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => kv.Key + "=" + kv.Value)])[..32];
+
+    /// <summary>
+    /// Env values that decide a script's result: keys its meta lets callers set (less cache_key_ignore_env),
+    /// cache_key_env, and the keys its deps' conditions and tag updates read (they decide which deps run, hence what
+    /// the entry holds).
     /// </summary>
     private static SortedDictionary<string, string> KeyEnv(ScriptMeta script, IReadOnlyList<ActiveVariation> variations,
         IReadOnlyList<(DepPhase, DepSpec Dep)> deps, Dictionary<string, string> env)
     {
+        var ignored = script.CacheKeyIgnoreEnv.ToHashSet(StringComparer.Ordinal);
         var keys = script.DefaultEnv.Keys.Concat(script.InputMapping.Values).Concat(script.CacheKeyEnv)
             .Concat(variations.SelectMany(v => v.Body.DefaultEnv.Keys)).Concat(variations.SelectMany(v => v.Body.Env.Keys)).Concat(script.Env.Keys)
+            .Where(k => !ignored.Contains(k))
             .Concat(deps.SelectMany(d => DepDecider.KeysRead(d.Dep)));
         var result = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var k in keys)

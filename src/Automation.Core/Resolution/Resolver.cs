@@ -20,10 +20,16 @@ public sealed class Resolver
     private readonly IFileSystem fileSystem;
 
     public Resolver(ScriptCatalog catalog, IScriptChooser? chooser = null, IFileSystem? fileSystem = null)
+        : this(new ScriptSelector(catalog, chooser), fileSystem ?? PhysicalFileSystem.Instance)
     {
-        selector = new ScriptSelector(catalog, chooser);
+    }
+
+    /// <summary>A resolver sharing <paramref name="selector"/> (and so its remembered choices) with an executor.</summary>
+    public Resolver(ScriptSelector selector, IFileSystem fileSystem)
+    {
+        this.selector = selector;
         decider = new DepDecider(selector);
-        this.fileSystem = fileSystem ?? PhysicalFileSystem.Instance;
+        this.fileSystem = fileSystem;
     }
 
     public ScriptSelector Selector => selector;
@@ -35,6 +41,14 @@ public sealed class Resolver
                    ?? throw new InvalidOperationException("the root of a plan cannot be cut off");
         return new Plan(root, walk.Order) { Notes = walk.Notes };
     }
+
+    /// <summary>
+    /// One call predicted with its deps, as the executor keys it before its cache lookup: the node's key includes
+    /// its predicted deps' keys (<see cref="CallPreparer.WithDepKeys"/>).
+    /// </summary>
+    public PlanNode Predict(CallRequest call, IReadOnlyDictionary<string, string> envOverrides) =>
+        new Walk(this, new RunRequest { EnvOverrides = envOverrides }).Visit(call, [], uncertainContext: false)
+        ?? throw new InvalidOperationException("the root of a prediction cannot be cut off");
 
     /// <summary>The call a request starts with: the named script or the best match of its tags.</summary>
     public CallRequest RootCall(RunRequest request)
@@ -128,7 +142,7 @@ public sealed class Resolver
             Phase(DepPhase.Install);
             stack.RemoveAt(stack.Count - 1);
 
-            var node = prepared.Node with { Deps = edges, Hooks = hooks };
+            var node = CallPreparer.WithDepKeys(prepared.Node with { Deps = edges, Hooks = hooks }, edges.Where(e => !e.Skipped).Select(e => e.Node));
             var dynamic = hooks.Count > 0 || runsSomething || script.Detect is not null;
             var exports = new Exports(EnvRules.Export(env, prepared.NewEnvKeys),
                 dynamic ? prepared.NewEnvKeys : unsure.Where(p => prepared.NewEnvKeys.Any(k => EnvRules.Glob(k, p) || EnvRules.Glob(p, k))).ToList());

@@ -6,6 +6,8 @@ public interface IFileSystem
     bool FileExists(string path);
     bool DirectoryExists(string path);
     string ReadAllText(string path);
+    /// <summary>The file's bytes as a stream (hashing files that need not be text).</summary>
+    Stream OpenRead(string path);
     void WriteAllText(string path, string contents);
     IEnumerable<string> EnumerateDirectories(string path);
     IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*");
@@ -36,6 +38,7 @@ public sealed class PhysicalFileSystem : IFileSystem
     public bool FileExists(string path) => File.Exists(path);
     public bool DirectoryExists(string path) => Directory.Exists(path);
     public string ReadAllText(string path) => File.ReadAllText(path);
+    public Stream OpenRead(string path) => File.OpenRead(path);
     public void WriteAllText(string path, string contents) => File.WriteAllText(path, contents);
     public IEnumerable<string> EnumerateDirectories(string path) => Directory.EnumerateDirectories(path);
     public IEnumerable<string> EnumerateFiles(string path, string searchPattern = "*") => Directory.EnumerateFiles(path, searchPattern);

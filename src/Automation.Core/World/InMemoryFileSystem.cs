@@ -31,6 +31,8 @@ public sealed class InMemoryFileSystem(IClock? clock = null) : IFileSystem
         lock (gate) return files.TryGetValue(Full(path), out var f) ? f.Text : throw new FileNotFoundException($"Could not find file '{path}'.", path);
     }
 
+    public Stream OpenRead(string path) => new MemoryStream(Encoding.UTF8.GetBytes(ReadAllText(path)), writable: false);
+
     public void WriteAllText(string path, string contents)
     {
         var full = Full(path);

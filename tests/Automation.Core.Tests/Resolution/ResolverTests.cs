@@ -207,7 +207,7 @@ public sealed class ResolverTests
     }
 
     [Fact]
-    public void CacheKeyDependsOnTheScriptsOwnMetaVariationsAndVersionNotOnItsDeps()
+    public void CacheKeyDependsOnTheScriptsMetaVariationsVersionAndItsDepsKeys()
     {
         var c = Base();
         var k1 = Resolve(c, "get", "python3").Root.Key;
@@ -219,12 +219,14 @@ public sealed class ResolverTests
             .Add("""{"alias":"detect-os","uid":"a1","tags":["detect","os"]}""")
             .Add("""{"alias":"get-python3","uid":"a2","tags":["get","python3","python"],"cache":true,"deps":[{"tags":"detect,os"}],"new_env_keys":["CM_PYTHON_*","CM_X"]}""");
         Assert.NotEqual(k1, Resolve(changedMeta, "get", "python3").Root.Key);
-        // The lookup comes before the deps run (CM's order), so a dep's meta is not part of the key: the entry records
-        // the keys of the cached entries it was built on, and removing one of those invalidates it.
+        // The lookup comes before the deps run (CM's order), so the deps' keys in it are predicted ones (issue 17, item 4):
+        // a dep whose meta changed gives its callers new keys too.
         var changedDep = new FixtureCatalog()
             .Add("""{"alias":"detect-os","uid":"a1","tags":["detect","os"],"env":{"X":"1"}}""")
             .Add("""{"alias":"get-python3","uid":"a2","tags":["get","python3","python"],"cache":true,"deps":[{"tags":"detect,os"}],"new_env_keys":["CM_PYTHON_*"]}""");
-        Assert.Equal(k1, Resolve(changedDep, "get", "python3").Root.Key);
+        var withChangedDep = Resolve(changedDep, "get", "python3").Root;
+        Assert.NotEqual(k1, withChangedDep.Key);
+        Assert.StartsWith("detect-os:", withChangedDep.KeyInputs["deps"]);
     }
 
     [Fact]
