@@ -17,6 +17,9 @@ internal sealed class FakeClassifierSut(ManualClock clock, long serviceNsPerSamp
 {
     public string Name => "FakeClassifierSUT";
 
+    /// <summary>Answers another class than <see cref="Predict"/> does, as a SUT would that skips work in some runs.</summary>
+    public bool AnswerWrongly { get; init; }
+
     public static int Label(int index) => index % 1000;
 
     public static int Predict(int index) => index % 10 < 8 ? Label(index) : (Label(index) + 1) % 1000;
@@ -26,7 +29,7 @@ internal sealed class FakeClassifierSut(ManualClock clock, long serviceNsPerSamp
         clock.Advance(serviceNsPerSample * samples.Count);
         var responses = new QuerySampleResponse[samples.Count];
         for (var i = 0; i < samples.Count; i++)
-            responses[i] = new QuerySampleResponse(samples[i].Id, BitConverter.GetBytes(Predict(samples[i].Index)));
+            responses[i] = new QuerySampleResponse(samples[i].Id, BitConverter.GetBytes(AnswerWrongly ? (Predict(samples[i].Index) + 7) % 1000 : Predict(samples[i].Index)));
         completer.QuerySamplesComplete(responses);
     }
 
