@@ -34,7 +34,7 @@ public static class LoadGenEngines
     /// <param name="shimLibraryPath">Official engine only: the built shim; null reads <see cref="OfficialLoadGen.ShimLibraryEnv"/> from the process.</param>
     public static ILoadGenEngine Create(LoadGenEngineKind kind, string? shimLibraryPath = null, string? auditConfigPath = null) => kind switch
     {
-        LoadGenEngineKind.Official => shimLibraryPath is null ? OfficialLoadGen.FromEnvironment() : new OfficialLoadGen(shimLibraryPath, auditConfigPath),
+        LoadGenEngineKind.Official => shimLibraryPath is null ? OfficialLoadGen.FromEnvironment(null, auditConfigPath) : new OfficialLoadGen(shimLibraryPath, auditConfigPath),
         _ => new NativeLoadGen(auditConfigPath: auditConfigPath),
     };
 
@@ -44,7 +44,7 @@ public static class LoadGenEngines
         var name = env.GetValueOrDefault(EngineEnv);
         var kind = string.IsNullOrEmpty(name) ? LoadGenEngineKind.Native : Parse(name);
         return kind == LoadGenEngineKind.Official
-            ? (ILoadGenEngine)(env.GetValueOrDefault(OfficialLoadGen.ShimLibraryEnv) is { Length: > 0 } lib ? new OfficialLoadGen(lib, auditConfigPath) : OfficialLoadGen.FromEnvironment(env))
+            ? (ILoadGenEngine)(env.GetValueOrDefault(OfficialLoadGen.ShimLibraryEnv) is { Length: > 0 } lib ? new OfficialLoadGen(lib, auditConfigPath) : OfficialLoadGen.FromEnvironment(env, auditConfigPath))
             : new NativeLoadGen(auditConfigPath: auditConfigPath);
     }
 }

@@ -26,8 +26,9 @@ public sealed class OfficialLoadGen : ILoadGenEngine
     private readonly string? _auditConfigPath;
 
     /// <param name="shimLibraryPath">The built shim, libmlperf_loadgen_shim.so.</param>
-    /// <param name="auditConfigPath">A compliance test's audit.config. Null: none (the shim never falls back to an
-    /// audit.config in the working directory, matching <see cref="NativeLoadGen"/>).</param>
+    /// <param name="auditConfigPath">A compliance test's audit.config, handed to StartTest as its audit_config_filename
+    /// (LoadGen's own parameter; its default is "audit.config" in the working directory). Null: none (the shim never
+    /// falls back to an audit.config in the working directory, matching <see cref="NativeLoadGen"/>).</param>
     /// <exception cref="OfficialLoadGenException">The library is missing, not the shim, or of another ABI version.</exception>
     public OfficialLoadGen(string shimLibraryPath, string? auditConfigPath = null)
     {
@@ -36,7 +37,8 @@ public sealed class OfficialLoadGen : ILoadGenEngine
     }
 
     /// <summary>The engine built by get-mlperf-inference-loadgen, found through <see cref="ShimLibraryEnv"/>.</summary>
-    public static OfficialLoadGen FromEnvironment(IReadOnlyDictionary<string, string>? env = null)
+    /// <param name="auditConfigPath">A compliance test's audit.config (see the constructor).</param>
+    public static OfficialLoadGen FromEnvironment(IReadOnlyDictionary<string, string>? env = null, string? auditConfigPath = null)
     {
         var path = env is null ? Environment.GetEnvironmentVariable(ShimLibraryEnv) : env.GetValueOrDefault(ShimLibraryEnv);
         if (string.IsNullOrEmpty(path))
@@ -46,7 +48,7 @@ public sealed class OfficialLoadGen : ILoadGenEngine
                 "`cm run script --tags=get,mlperf,inference,loadgen` (offline: add --env.CM_MLPERF_LOADGEN_SOURCE=<archive or folder>) " +
                 $"and set {ShimLibraryEnv} to the library it reports.");
         }
-        return new OfficialLoadGen(path);
+        return new OfficialLoadGen(path, auditConfigPath);
     }
 
     public string EngineName => EngineLabel;

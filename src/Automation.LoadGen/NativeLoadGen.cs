@@ -15,8 +15,10 @@ namespace Automation.LoadGen;
 /// </summary>
 /// <param name="clock">The performance clock; tests pass a <see cref="ManualClock"/>.</param>
 /// <param name="wallClock">Calendar time for test_datetime and power timestamps.</param>
-/// <param name="auditConfigPath">A compliance test's audit.config; the C++ LoadGen looks for "audit.config" in the
-/// working directory, this engine only reads the file it is given.</param>
+/// <param name="auditConfigPath">A compliance test's audit.config, read as the C++ LoadGen's StartTest reads its
+/// audit_config_filename (after user.conf, model "*", errors logged and the file then ignored). The C++ default is
+/// "audit.config" in the working directory; this engine reads only the file it is given, so a forgotten audit.config
+/// in a folder can never turn a submission run into a compliance run.</param>
 public sealed class NativeLoadGen(ILoadGenClock? clock = null, TimeProvider? wallClock = null, string? auditConfigPath = null) : ILoadGenEngine
 {
     public const string LoadGenVersion = "6.0.17";
@@ -102,7 +104,7 @@ public sealed class NativeLoadGen(ILoadGenClock? clock = null, TimeProvider? wal
         if (auditConfigPath is not null && File.Exists(auditConfigPath))
         {
             detail.LogWarning("warning_generic_message", "Found Audit Config file (audit.config). Overriding TestSettings from audit.config file.");
-            settings = ConfReader.Apply(settings, ConfFile.Parse(File.ReadAllText(auditConfigPath)), "*", settings.Scenario.ToString(), ConfSource.AuditConfig);
+            settings = ApplyAuditConfig(settings, File.ReadAllText(auditConfigPath), detail);
         }
         if (!settings.Test05) return settings;
         detail.LogWarning("warning_generic_message", "Test05 flag detected Overriding random seeds");
@@ -113,6 +115,26 @@ public sealed class NativeLoadGen(ILoadGenClock? clock = null, TimeProvider? wal
             SampleIndexRngSeed = settings.Test05SampleIndexRngSeed,
             ScheduleRngSeed = settings.Test05ScheduleRngSeed,
         };
+    }
+
+    /// <summary>
+    /// TestSettings::FromConfig(audit_config, "*", scenario, 2): a file with a bad line is reported line by line as
+    /// error_invalid_config and then not applied at all; a bad mode value is reported and the other keys still apply.
+    /// </summary>
+    private static TestSettings ApplyAuditConfig(TestSettings settings, string text, DetailLog detail)
+    {
+        ConfFile conf;
+        try
+        {
+            conf = ConfFile.Parse(text);
+        }
+        catch (LoadGenConfigException e)
+        {
+            foreach (var error in e.Errors) detail.LogError("error_invalid_config", error);
+            return settings;
+        }
+        return ConfReader.Apply(settings, conf, "*", settings.Scenario.ToString(), ConfSource.AuditConfig,
+            error => detail.LogError("error_invalid_config", error));
     }
 
     /// <summary>

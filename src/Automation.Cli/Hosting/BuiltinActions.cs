@@ -21,5 +21,5 @@ public sealed class CliActions : IActionModule
 public static class BuiltinActions
 {
     public static BuiltinRegistry Registry() =>
-        new([new CliActions(), new MlperfActions(Automation.Mlperf.Actions.LoadGenEngines.NativeOnly.With("official", OfficialLoadGen.FromEnvironment))]);
+        new([new CliActions(), new MlperfActions(Automation.Mlperf.Actions.LoadGenEngines.NativeOnly.With("official", (env, audit) => OfficialLoadGen.FromEnvironment(env, audit)))]);
 }

@@ -20,24 +20,28 @@ public static class ConfReader
 {
     private const ulong MsToNs = 1_000_000;
 
-    public static TestSettings Apply(TestSettings settings, ConfFile conf, string model, string scenario, ConfSource source)
+    /// <param name="reportError">Where LoadGen's in-run message for a bad mode value goes (the run's detail log); the
+    /// mode is then left as it was and the other keys still apply, as LoadGen does. Null: such a value throws.</param>
+    /// <exception cref="LoadGenConfigException">The mode value is not 0–3 and <paramref name="reportError"/> is null.</exception>
+    public static TestSettings Apply(TestSettings settings, ConfFile conf, string model, string scenario, ConfSource source, Action<string>? reportError = null)
     {
         var r = new Lookup(conf, model, scenario);
         var s = settings;
 
         if (r.Integer("mode") is { } mode)
         {
-            s = s with
+            TestMode? parsed = mode switch
             {
-                Mode = mode switch
-                {
-                    0 => TestMode.SubmissionRun,
-                    1 => TestMode.AccuracyOnly,
-                    2 => TestMode.PerformanceOnly,
-                    3 => TestMode.FindPeakPerformance,
-                    _ => throw new LoadGenConfigException(["Invalid value passed to Mode key in config."]),
-                },
+                0 => TestMode.SubmissionRun,
+                1 => TestMode.AccuracyOnly,
+                2 => TestMode.PerformanceOnly,
+                3 => TestMode.FindPeakPerformance,
+                _ => null,
             };
+            const string invalidMode = "Invalid value passed to Mode key in config.";
+            if (parsed is { } m) s = s with { Mode = m };
+            else if (reportError is null) throw new LoadGenConfigException([invalidMode]);
+            else reportError(invalidMode);
         }
 
         if (source == ConfSource.MlperfConf)

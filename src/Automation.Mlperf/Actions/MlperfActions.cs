@@ -1,11 +1,13 @@
 using Automation.Core.Execution;
+using Automation.Core.World;
 using Automation.Mlperf.Runtime;
 using Automation.Mlperf.Submission;
 
 namespace Automation.Mlperf.Actions;
 
 /// <summary>The MLPerf pipeline's built-in actions: datasets, preprocessing, model, the inference run, accuracy, submission.</summary>
-public sealed class MlperfActions(LoadGenEngines engines) : IActionModule
+/// <param name="processes">Runs MLPerf's compliance verification scripts.</param>
+public sealed class MlperfActions(LoadGenEngines engines, IProcessRunner? processes = null) : IActionModule
 {
     public IEnumerable<IBuiltinAction> Actions =>
     [
@@ -16,6 +18,7 @@ public sealed class MlperfActions(LoadGenEngines engines) : IActionModule
         new ImagenetValDatasetAction(),
         new ImagenetPreprocessAction(),
         new MlperfInferenceAction(engines),
+        new MlperfComplianceAction(engines, processes ?? CliWrapProcessRunner.Instance),
         new ProcessAccuracyAction(),
         new HarnessOverheadBenchmarkAction(),
         new GenerateSubmissionAction(),

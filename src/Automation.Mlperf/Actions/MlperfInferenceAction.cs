@@ -67,13 +67,21 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
 
         var scenarioDir = Path.Combine(run.ResultsDir, run.SystemName, run.Model, run.Scenario.ToString());
         Directory.CreateDirectory(scenarioDir);
+        if (run.Mode == "compliance")
+            // The runs are the posthook run-mlperf-inference-compliance's; this step only hands the scenario on.
+            return Task.FromResult(new StepOutcome(new Dictionary<string, string>
+            {
+                ["CM_MLPERF_RESULTS_DIR"] = run.ResultsDir,
+                ["CM_MLPERF_SCENARIO_RESULTS_DIR"] = scenarioDir,
+                ["CM_MLPERF_SYSTEM_NAME"] = run.SystemName,
+                [ComplianceStep.RunKey] = "yes",
+            }, new JObject()));
         var userTarget = run.Targets.TargetQps is { } q ? new StoredTarget(q, null, "--target_qps", DateTimeOffset.UtcNow)
             : run.Targets.TargetLatencyMs is { } l ? new StoredTarget(null, l, "--target_latency", DateTimeOffset.UtcNow) : null;
         var userConf = WriteUserConf(run, scenarioDir, userTarget);
 
-        var qsl = OpenQsl(run, env);
-        // Server queries arrive apart, so ONNX Runtime's pool would spin between them for nothing.
-        using var sut = new OnnxRuntimeSut(run.ModelPath, qsl.Source, new OnnxRuntimeSutOptions(run.BatchSize, run.Threads, AllowSpinning: run.Scenario != TestScenario.Server));
+        var qsl = SutFactory.OpenQsl(run, env);
+        using var sut = SutFactory.Create(run, qsl);
         var engine = engines.Create(run.Engine, context.Env, env.Script);
         var baseSettings = TestSettings.FromConfig(null, File.ReadAllText(userConf), run.Model, run.Scenario);
 
@@ -144,6 +152,7 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
                 foreach (var (k, v) in Figures(performance)) newEnv[k] = v;
             }
         }
+        newEnv[ComplianceStep.RunKey] = ComplianceStep.Decide(run, performance, env);
         File.WriteAllText(Path.Combine(scenarioDir, "cm-run-info.json"), RunInfo(run, context, engine, performance).ToString());
         return Task.FromResult(new StepOutcome(newEnv, new JObject()));
     }
@@ -175,15 +184,6 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
             Command = context.Env.GetValueOrDefault("CM_MLPERF_COMMAND"),
             SystemEnv = systemEnv,
         }.Save(Path.Combine(dir, "cm-run-info.json"));
-    }
-
-    /// <summary>The preprocessed dataset, or for the light app random inputs shaped from the model's input metadata.</summary>
-    private static IQuerySampleLibraryWithSamples OpenQsl(MlperfRunSpec run, ActionEnv env)
-    {
-        if (run.DatasetSidecar is { } sidecar) return new DatasetSamples(PreprocessedDatasetQsl.Open(sidecar, run.PerformanceSampleCount));
-        var count = env.Int("CM_MLPERF_SYNTHETIC_SAMPLE_COUNT", 1024);
-        env.Say($"Synthetic inputs: {count} random samples shaped from {Path.GetFileName(run.ModelPath)}'s input metadata.");
-        return new SyntheticSamples(SyntheticInputQsl.ForModel(run.ModelPath, count));
     }
 
     private static LoadGenResult Run(ILoadGenEngine engine, OnnxRuntimeSut sut, IQuerySampleLibrary qsl, TestSettings settings, string dir, ActionEnv env)
@@ -289,8 +289,8 @@ public sealed record MlperfRunSpec(
         if (!Enum.TryParse<TestScenario>(scenarioText, ignoreCase: true, out var scenario))
             throw new AutomationException($"unknown scenario '{scenarioText}'", script: env.Script, fix: "Use _offline, _server, _singlestream or _multistream.");
         var mode = env.Get("CM_MLPERF_LOADGEN_MODE", "performance");
-        if (mode is not ("performance" or "accuracy" or "submission" or "find-performance"))
-            throw new AutomationException($"unknown mode '{mode}'", script: env.Script, fix: "Use _performance-only, _accuracy-only, _find-performance or _submission.");
+        if (mode is not ("performance" or "accuracy" or "submission" or "find-performance" or "compliance"))
+            throw new AutomationException($"unknown mode '{mode}'", script: env.Script, fix: "Use _performance-only, _accuracy-only, _find-performance, _submission or _compliance.");
         var resultsDir = Path.GetFullPath(env.Get("CM_MLPERF_RESULTS_DIR") ?? Path.Combine(env.Get("CM_TMP_CURRENT_PATH", "."), "results"));
         var host = env.Get("CM_HOST_SYSTEM_NAME", "host");
         var device = env.Get("CM_MLPERF_DEVICE", "cpu");

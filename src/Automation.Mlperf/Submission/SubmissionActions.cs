@@ -98,6 +98,7 @@ public sealed class CheckSubmissionAction : IBuiltinAction
         {
             Submitter = ActionEnv.Get(ctx, "CM_MLPERF_SUBMITTER"),
             SkipDatasetSizeCheck = ActionEnv.IsTrue(ctx, "CM_MLPERF_SKIP_DATASET_SIZE_CHECK"),
+            SkipCompliance = ActionEnv.IsTrue(ctx, "CM_MLPERF_SKIP_COMPLIANCE"),
         };
         var report = new SubmissionChecker().Check(dir, options);
         var text = report.Format();

@@ -64,7 +64,10 @@ public static class SubmissionGenerator
         foreach (var benchmark in results.GroupBy(r => benchmarks[r]))
             WriteSourceReadme(submitterDir, benchmark.Key, benchmark.ToList());
         foreach (var result in results)
+        {
             written.Add(WriteScenario(submitterDir, benchmarks[result], result));
+            WriteCompliance(result, written[^1], options);
+        }
         if (mapping.Count > 0)
             File.WriteAllText(Path.Combine(submitterDir, SubmissionLayout.ModelMapping), new JObject(mapping.Select(kv => new JProperty(kv.Key, kv.Value))).ToString(Formatting.Indented) + "\n");
         return new GenerationResult(submitterDir, written, mapping) { SummaryCsv = WriteSummaryCsv(options.SubmissionDir) };
@@ -197,6 +200,20 @@ public static class SubmissionGenerator
         File.WriteAllText(Path.Combine(target, SubmissionLayout.Measurements), json.ToString(Formatting.Indented) + "\n");
         File.WriteAllText(Path.Combine(target, SubmissionLayout.Readme), ScenarioReadme(benchmark, result));
         return target;
+    }
+
+    /// <summary>
+    /// The compliance tests' verified output (docs/submission.md §7). Closed division cannot pass without the tests
+    /// its benchmark needs, so their absence is said here, before the checker says it.
+    /// </summary>
+    private static void WriteCompliance(ScenarioResult result, string target, GenerationOptions options)
+    {
+        Compliance.ComplianceOutputs.CopyInto(result.Dir, target);
+        if (options.Division == "open") return;
+        var benchmark = MlperfRules.Resolve(result.Model, result.Performance.MlperfModel is { } m ? new Dictionary<string, string> { [result.Model] = m } : null)?.Name;
+        if (benchmark is not null && Compliance.ComplianceOutputs.Missing(result.Dir, benchmark) is { Count: > 0 } missing)
+            options.Warn($"{result.Dir} has no verified {string.Join(", ", missing.Select(t => t.Name))} output, which the {options.Division} division requires of {benchmark}: " +
+                "run app-mlperf-inference with _compliance (same --results_dir) before you submit.");
     }
 
     private static string ScenarioReadme(string benchmark, ScenarioResult result)

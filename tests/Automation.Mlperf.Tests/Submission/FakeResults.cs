@@ -4,6 +4,7 @@ using System.Text.Json;
 using Automation.LoadGen;
 using Automation.LoadGen.Settings;
 using Automation.LoadGen.Timing;
+using Automation.Mlperf.Compliance;
 using Automation.Mlperf.Submission;
 
 namespace Automation.Mlperf.Tests.Submission;
@@ -16,6 +17,9 @@ internal sealed class FakeClassifierSut(ManualClock clock, long serviceNsPerSamp
 {
     public string Name => "FakeClassifierSUT";
 
+    /// <summary>Answers another class than <see cref="Predict"/> does, as a SUT would that skips work in some runs.</summary>
+    public bool AnswerWrongly { get; init; }
+
     public static int Label(int index) => index % 1000;
 
     public static int Predict(int index) => index % 10 < 8 ? Label(index) : (Label(index) + 1) % 1000;
@@ -25,7 +29,7 @@ internal sealed class FakeClassifierSut(ManualClock clock, long serviceNsPerSamp
         clock.Advance(serviceNsPerSample * samples.Count);
         var responses = new QuerySampleResponse[samples.Count];
         for (var i = 0; i < samples.Count; i++)
-            responses[i] = new QuerySampleResponse(samples[i].Id, BitConverter.GetBytes(Predict(samples[i].Index)));
+            responses[i] = new QuerySampleResponse(samples[i].Id, BitConverter.GetBytes(AnswerWrongly ? (Predict(samples[i].Index) + 7) % 1000 : Predict(samples[i].Index)));
         completer.QuerySamplesComplete(responses);
     }
 
@@ -83,6 +87,26 @@ internal static class FakeResults
             Run(accuracyDir, scenario, TestMode.AccuracyOnly);
             File.WriteAllText(Path.Combine(accuracyDir, SubmissionLayout.AccuracyTxt), Score(Path.Combine(accuracyDir, SubmissionLayout.AccuracyLog)));
         }
+    }
+
+    /// <summary>
+    /// TEST01 and TEST04 of each scenario (resnet's tests), run as app-mlperf-inference runs them: the native LoadGen
+    /// reading the official audit.config, then MLPerf's run_verification.py writing &lt;scenario&gt;/TESTnn.
+    /// </summary>
+    public static IReadOnlyList<ComplianceVerdict> WriteCompliance(string resultsDir, ComplianceScripts scripts, ComplianceVerifier verifier, params TestScenario[] scenarios)
+    {
+        var verdicts = new List<ComplianceVerdict>();
+        foreach (var scenario in scenarios)
+        {
+            var runner = new ComplianceRunner(scripts, verifier, (audit, settings, dir) =>
+            {
+                var clock = new ManualClock();
+                return new NativeLoadGen(clock, auditConfigPath: audit).Run(new FakeClassifierSut(clock, ServiceNs), new FakeImageQsl(), settings, new LogSettings { OutputDirectory = dir });
+            }, _ => { });
+            var dir = Path.Combine(resultsDir, System, Model, scenario.ToString());
+            verdicts.AddRange(runner.RunAsync(new ComplianceRequest(dir, Model, "resnet", scenario)).GetAwaiter().GetResult());
+        }
+        return verdicts;
     }
 
     private static void Run(string runDir, TestScenario scenario, TestMode mode)

@@ -13,7 +13,7 @@ internal static class OfficialChecker
 {
     public const string Tarball = "mlperf-submission-checker-b66003e.tar.gz";
 
-    private static readonly Lazy<string?> Archive = new(FindArchive);
+    private static readonly Lazy<string?> Archive = new(() => FindVendored(Tarball));
     private static readonly Lazy<string?> Missing = new(WhyUnavailable);
 
     /// <summary>Null when the checker can run, else why not (for the test's skip message).</summary>
@@ -29,7 +29,9 @@ internal static class OfficialChecker
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "-m", "submission_checker.main", "--input", submissionDir, "--version", "v6.1", "--skip_compliance", "--csv", submissionDir.TrimEnd(Path.DirectorySeparatorChar) + ".summary.csv" }.Concat(options))
+        // No --skip_compliance: the flag has no effect in this checker (Config stores it, no check reads it), and
+        // the open division's compliance checks are skipped anyway; OfficialCompliance.CheckAsClosed runs them.
+        foreach (var arg in new[] { "-m", "submission_checker.main", "--input", submissionDir, "--version", "v6.1", "--csv", submissionDir.TrimEnd(Path.DirectorySeparatorChar) + ".summary.csv" }.Concat(options))
             start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
@@ -42,12 +44,12 @@ internal static class OfficialChecker
         return (process.ExitCode, stdout + stderr.Result);
     }
 
-    /// <summary>The repository root's ../shared/vendor, looked for from every folder above the test binaries.</summary>
-    private static string? FindArchive()
+    /// <summary>A tarball of the repository root's ../shared/vendor, looked for from every folder above the test binaries.</summary>
+    public static string? FindVendored(string tarball)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var candidate = Path.Combine(dir.FullName, "shared", "vendor", Tarball);
+            var candidate = Path.Combine(dir.FullName, "shared", "vendor", tarball);
             if (File.Exists(candidate)) return candidate;
         }
         return null;
@@ -70,15 +72,22 @@ internal static class OfficialChecker
         }
     }
 
-    public static string Extract(string dir)
+    public static string Extract(string dir) => ExtractVendored(Archive.Value!, dir);
+
+    /// <summary>Unpacks a vendored tarball into <paramref name="dir"/> once (a finished folder is reused).</summary>
+    public static string ExtractVendored(string tarball, string dir)
     {
-        if (Directory.Exists(dir)) return dir;
-        var partial = dir + ".partial";
-        Directory.CreateDirectory(partial);
-        using (var gzip = new GZipStream(File.OpenRead(Archive.Value!), CompressionMode.Decompress))
-            TarFile.ExtractToDirectory(gzip, partial, overwriteFiles: true);
-        Directory.Move(partial, dir);
-        return dir;
+        lock (Archive)
+        {
+            if (Directory.Exists(dir)) return dir;
+            var partial = dir + ".partial";
+            if (Directory.Exists(partial)) Directory.Delete(partial, true);
+            Directory.CreateDirectory(partial);
+            using (var gzip = new GZipStream(File.OpenRead(tarball), CompressionMode.Decompress))
+                TarFile.ExtractToDirectory(gzip, partial, overwriteFiles: true);
+            Directory.Move(partial, dir);
+            return dir;
+        }
     }
 }
 

@@ -13,8 +13,15 @@ public sealed class SubmissionFixture : IDisposable
     {
         Root = Directory.CreateTempSubdirectory("submission-test-").FullName;
         ResultsDir = Path.Combine(Root, "results");
-        FakeResults.Write(ResultsDir, TestScenario.SingleStream, TestScenario.MultiStream, TestScenario.Offline);
+        TestScenario[] scenarios = [TestScenario.SingleStream, TestScenario.MultiStream, TestScenario.Offline];
+        FakeResults.Write(ResultsDir, scenarios);
+        // With MLPerf's compliance scripts at hand, the results are complete: TEST01 and TEST04 verified per scenario.
+        if (OfficialCompliance.Unavailable is null)
+            ComplianceVerdicts = FakeResults.WriteCompliance(ResultsDir, OfficialCompliance.Scripts(Root), OfficialCompliance.Verifier(Root), scenarios);
     }
+
+    /// <summary>The verdicts of the shared results' compliance tests; empty where the official scripts cannot run.</summary>
+    public IReadOnlyList<Automation.Mlperf.Compliance.ComplianceVerdict> ComplianceVerdicts { get; } = [];
 
     public string Root { get; }
     public string ResultsDir { get; }
@@ -22,13 +29,14 @@ public sealed class SubmissionFixture : IDisposable
     public string NewDir(string name) => Directory.CreateDirectory(Path.Combine(Root, $"{name}-{Interlocked.Increment(ref _next)}")).FullName;
 
     /// <summary>A fresh tree generated from the shared results, for a test to inspect or tamper with.</summary>
-    public GenerationResult Generate(string division, string? resultsDir = null) =>
+    public GenerationResult Generate(string division, string? resultsDir = null, Action<string>? warn = null) =>
         SubmissionGenerator.Generate(new GenerationOptions
         {
             ResultsDir = resultsDir ?? ResultsDir,
             SubmissionDir = NewDir("submission"),
             Division = division,
             Submitter = "TestOrg",
+            Warn = warn ?? (_ => { }),
         });
 
     /// <summary>A copy of the shared results folder to break.</summary>

@@ -11,6 +11,8 @@ public sealed record CheckOptions
     public string? Submitter { get; init; }
     /// <summary>The official --skip-dataset-size-check: accept an accuracy run over fewer samples than the benchmark's data set.</summary>
     public bool SkipDatasetSizeCheck { get; init; }
+    /// <summary>What the official --skip_compliance is meant to do (in checker b66003e it does nothing): no TESTnn checks.</summary>
+    public bool SkipCompliance { get; init; }
 }
 
 /// <summary>

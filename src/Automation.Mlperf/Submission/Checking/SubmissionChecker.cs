@@ -16,7 +16,7 @@ public sealed class SubmissionChecker(IReadOnlyList<IScenarioRule>? rules = null
         new RequiredFilesRule(), new BenchmarkKnownRule(), new RunConsistencyRule(), new LoadGenErrorsRule(),
         new PerformanceValidityRule(), new SeedsRule(), new MinDurationRule(), new PerformanceSampleCountRule(),
         new MinQueriesRule(), new LatencyRule(), new AccuracyResultRule(), new AccuracyLogRule(),
-        new DatasetCoverageRule(), new MeasurementsRule(),
+        new DatasetCoverageRule(), new MeasurementsRule(), new ComplianceRule(),
     ];
 
     private readonly IReadOnlyList<IScenarioRule> _rules = rules ?? DefaultRules;
