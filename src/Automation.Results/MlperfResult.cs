@@ -10,6 +10,20 @@ public sealed record AccuracyFigure(string Metric, double Value, double? Target)
 public sealed record ComplianceVerdict(string Test, bool Passed, IReadOnlyList<string> Files);
 
 /// <summary>
+/// The latency distribution of a performance run as LoadGen summarised it, in ms: the percentiles it prints
+/// (50, 90, 95, 97, 99, 99.9) and mean, min and max.
+/// </summary>
+public sealed record LatencyFigures(IReadOnlyList<LatencyPercentile> Percentiles, double? MeanMs, double? MinMs, double? MaxMs)
+{
+    public static readonly double[] Percents = [50, 90, 95, 97, 99, 99.9];
+
+    public double? At(double percent) => Percentiles.FirstOrDefault(p => p.Percent == percent)?.Ms;
+}
+
+/// <summary>One percentile of a latency distribution.</summary>
+public sealed record LatencyPercentile(double Percent, double Ms);
+
+/// <summary>
 /// One scenario folder of a results folder or a submission tree: `.../&lt;system&gt;/&lt;model&gt;/&lt;scenario&gt;` with
 /// `performance/run_1`, `accuracy` and compliance `TEST*` folders.
 /// </summary>
@@ -34,6 +48,29 @@ public sealed record MlperfResult
     public AccuracyFigure? Accuracy { get; init; }
     public IReadOnlyList<ComplianceVerdict> Compliance { get; init; } = [];
     public string? PerformanceSummary { get; init; }
+    /// <summary>The performance run's latencies (null without a performance run).</summary>
+    public LatencyFigures? Latencies { get; init; }
+    /// <summary>
+    /// How the run was set up, from its cm-run-info.json and LoadGen's "Test Parameters Used": framework,
+    /// framework_version, device, loadgen_engine, target_qps (Offline/Server), target_latency_ms
+    /// (SingleStream/MultiStream), min_duration_ms, performance_sample_count; only those known.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// The folder the scenario belongs to: the results folder (<c>RESULTS/&lt;system&gt;/&lt;model&gt;/&lt;scenario&gt;</c>)
+    /// or the submission tree (<c>SUB/&lt;division&gt;/&lt;submitter&gt;/results/&lt;system&gt;/&lt;model&gt;/&lt;scenario&gt;</c>).
+    /// </summary>
+    public string Root
+    {
+        get
+        {
+            var up = Division is null ? 3 : 6;
+            var dir = Folder;
+            for (var i = 0; i < up && Path.GetDirectoryName(dir) is { } parent; i++) dir = parent;
+            return dir;
+        }
+    }
 
     public string Mode => (HasPerformance, HasAccuracy) switch
     {

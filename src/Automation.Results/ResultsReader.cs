@@ -74,7 +74,40 @@ public static partial class ResultsReader
             Valid = s.IsValid,
             InvalidReason = s.IsValid == false ? InvalidReason(text) : null,
             Headline = Headline.For(result.Scenario, s),
+            Latencies = Latencies(s),
+            Settings = Settings(scenarioDir, result.Scenario, s),
         };
+    }
+
+    private static LatencyFigures? Latencies(SummaryFigures s)
+    {
+        var percentiles = LatencyFigures.Percents.Select(p => (p, Ns: s.PercentileLatencyNs(p))).Where(x => x.Ns is not null)
+            .Select(x => new LatencyPercentile(x.p, x.Ns!.Value / 1e6)).ToList();
+        return percentiles.Count == 0 && s.MeanLatencyNs is null ? null : new LatencyFigures(percentiles, s.MeanLatencyNs / 1e6, s.MinLatencyNs / 1e6, s.MaxLatencyNs / 1e6);
+    }
+
+    /// <summary>How the performance run was set up: its cm-run-info.json, and the target and duration LoadGen used.</summary>
+    private static Dictionary<string, string> Settings(string scenarioDir, string scenario, SummaryFigures s)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+        var info = Path.Combine(scenarioDir, "performance", "run_1", "cm-run-info.json");
+        if (File.Exists(info))
+        {
+            try
+            {
+                var o = JObject.Parse(File.ReadAllText(info));
+                foreach (var key in new[] { "framework", "framework_version", "device", "loadgen_engine" })
+                    if ((string?)o[key] is { Length: > 0 } v) settings[key] = v;
+            }
+            catch (JsonException) { } // a torn run info only loses the labels
+        }
+        string? Parameter(string name) => s.TestParameters.TryGetValue(name, out var v) && double.TryParse(v, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && d > 0 ? v : null;
+        if (scenario is "Offline" or "Server" && Parameter("target_qps") is { } qps) settings["target_qps"] = qps;
+        if (scenario is "SingleStream" or "MultiStream" && Parameter("target_latency (ns)") is { } ns)
+            settings["target_latency_ms"] = (double.Parse(ns, CultureInfo.InvariantCulture) / 1e6).ToString("0.###", CultureInfo.InvariantCulture);
+        if (Parameter("min_duration (ms)") is { } min) settings["min_duration_ms"] = min;
+        if (Parameter("performance_sample_count") is { } psc) settings["performance_sample_count"] = psc;
+        return settings;
     }
 
     /// <summary>The unmet rules ("Min duration satisfied : NO") and LoadGen's recommendations, in one line.</summary>

@@ -49,6 +49,12 @@ public static class ResultsTable
         ["headline"] = r.Headline is { } h ? new JObject { ["name"] = h.Name, ["value"] = h.Value, ["unit"] = h.Unit, ["higher_is_better"] = h.HigherIsBetter } : null,
         ["accuracy"] = r.Accuracy is { } a ? new JObject { ["metric"] = a.Metric, ["value"] = a.Value, ["target"] = a.Target, ["met"] = a.Met } : null,
         ["compliance"] = new JObject(r.Compliance.Select(c => new JProperty(c.Test, c.Passed ? "PASS" : "FAIL"))),
+        ["latency_ms"] = r.Latencies is { } l ? new JObject
+        {
+            ["percentiles"] = new JObject(l.Percentiles.Select(p => new JProperty("p" + p.Percent.ToString("0.#", CultureInfo.InvariantCulture), p.Ms))),
+            ["mean"] = l.MeanMs, ["min"] = l.MinMs, ["max"] = l.MaxMs,
+        } : null,
+        ["settings"] = new JObject(r.Settings.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => new JProperty(kv.Key, kv.Value))),
         ["folder"] = r.Folder,
     }));
 

@@ -43,7 +43,10 @@ public sealed class CrateTests(RecordsFixture fx)
         Assert.NotNull(run["startTime"]);
         Assert.NotNull(run["endTime"]);
         Assert.Contains(root["mentions"]!, m => (string?)m["@id"] == (string?)run["@id"]);
-        var steps = graph.Where(e => Is(e, "CreateAction") && e != run).ToList();
+        // The other actions are the run's steps, and earlier runs into the same folder (each with its own record).
+        var steps = graph.Where(e => Is(e, "CreateAction") && ((string)e["@id"]!).StartsWith("#step-", StringComparison.Ordinal)).ToList();
+        Assert.All(graph.Where(e => Is(e, "CreateAction") && e != run && !steps.Contains(e)),
+            earlier => Assert.StartsWith(Records.RunRecord.RunsFolder + "/", (string)earlier["instrument"]!["@id"]!));
         Assert.NotEmpty(steps);
         Assert.All(steps, s => Assert.True(Is(byId[(string)s["instrument"]!["@id"]!], "SoftwareApplication")));
         Assert.Contains(graph, e => Is(e, "SoftwareApplication") && (string?)e["name"] == "get-dataset-fashion-mnist" && (string?)e["softwareVersion"] == "1.0");

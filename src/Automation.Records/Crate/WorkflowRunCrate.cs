@@ -18,7 +18,12 @@ public static class WorkflowRunCrate
     public static readonly string[] RootProfiles =
         ["https://w3id.org/ro/wfrun/process/0.6", "https://w3id.org/ro/wfrun/workflow/0.6", "https://w3id.org/workflowhub/workflow-ro-crate/1.1"];
 
-    public static JObject Build(JObject record)
+    /// <param name="record">The run the crate is about (the folder's latest).</param>
+    /// <param name="earlier">
+    /// Earlier runs into the same folder, each kept in <c>cm-runs/&lt;id&gt;/cm-run-record.json</c>: each becomes a
+    /// CreateAction of its own whose instrument is its record, so the crate still names every run that wrote there.
+    /// </param>
+    public static JObject Build(JObject record, IReadOnlyList<JObject>? earlier = null)
     {
         var graph = new CrateGraph();
         var id = (string)record["id"]!;
@@ -89,6 +94,28 @@ public static class WorkflowRunCrate
         if (failed) run["error"] = (record["error"] as JObject)?["message"];
         graph.Add(run);
         graph.Add(Machine(record));
+        foreach (var other in (earlier ?? []).Where(o => (string?)o["id"] is { } otherId && otherId != id))
+        {
+            var otherId = (string)other["id"]!;
+            var file = $"{RunRecord.RunsFolder}/{otherId}/{RunRecord.FileName}";
+            var otherWhat = string.Join(',', (other["command"]?["tags"] as JArray ?? []).Select(t => (string?)t));
+            parts.Add(Ref(file));
+            graph.Add(new JObject
+            {
+                ["@id"] = file, ["@type"] = new JArray("File", "SoftwareSourceCode", "ComputationalWorkflow"),
+                ["name"] = $"cm plan for '{otherWhat}' ({otherId})", ["programmingLanguage"] = Ref("#cm"), ["encodingFormat"] = "application/json",
+            });
+            var action = new JObject
+            {
+                ["@id"] = "#run-" + otherId, ["@type"] = "CreateAction", ["name"] = $"cm run {otherWhat} ({otherId}, an earlier run into this folder)",
+                ["instrument"] = Ref(file), ["startTime"] = other["started_utc"], ["endTime"] = other["finished_utc"],
+                ["actionStatus"] = Ref((string?)other["status"] == "failed" ? "http://schema.org/FailedActionStatus" : "http://schema.org/CompletedActionStatus"),
+                ["location"] = Ref("#machine"),
+            };
+            if ((string?)other["status"] == "failed") action["error"] = (other["error"] as JObject)?["message"];
+            graph.Add(action);
+            mentions.Add(Ref("#run-" + otherId));
+        }
 
         var index = 0;
         foreach (var step in (record["steps"] as JArray ?? []).OfType<JObject>())

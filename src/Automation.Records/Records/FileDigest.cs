@@ -13,14 +13,17 @@ public static class FileDigest
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
-    /// <summary>One entry per file under <paramref name="root"/> (paths relative to it, '/'-separated, sorted), skipping <paramref name="exclude"/>.</summary>
+    /// <summary>
+    /// One entry per file under <paramref name="root"/> (paths relative to it, '/'-separated, sorted), skipping
+    /// <paramref name="exclude"/>: a name there matches a file at the root or a whole top-level folder.
+    /// </summary>
     public static JArray Files(string root, ISet<string> exclude, int limit = 5000)
     {
         var list = new JArray();
         if (!Directory.Exists(root)) return list;
         foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
                      .Select(f => (Full: f, Rel: Path.GetRelativePath(root, f).Replace('\\', '/')))
-                     .Where(f => !exclude.Contains(f.Rel) && !f.Rel.Contains(AtomicFile.TempMarker, StringComparison.Ordinal))
+                     .Where(f => !exclude.Contains(f.Rel) && !exclude.Contains(f.Rel.Split('/')[0] + "/") && !f.Rel.Contains(AtomicFile.TempMarker, StringComparison.Ordinal))
                      .OrderBy(f => f.Rel, StringComparer.Ordinal).Take(limit))
             list.Add(Describe(file.Full, file.Rel));
         return list;

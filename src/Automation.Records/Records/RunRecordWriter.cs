@@ -9,6 +9,8 @@ namespace Automation.Records.Records;
 /// <summary>
 /// Collects one top-level run's steps as they finish and writes its record when it ends, however it ends: into the
 /// results folder (with the RO-Crate) when the run has one, and always a history copy under <c>&lt;cache&gt;/.records/</c>.
+/// In a results folder each run also keeps its own copy under <c>cm-runs/&lt;id&gt;/</c>, so a second run into the same
+/// folder replaces only the folder's "latest" record, never the first run's.
 /// </summary>
 public sealed class RunRecordWriter(RunInvocation invocation)
 {
@@ -42,8 +44,11 @@ public sealed class RunRecordWriter(RunInvocation invocation)
             // A run that failed before any step ran (a resolution error, a lock mismatch) leaves the results folder
             // and the record of the run that wrote it alone.
             if (resultsDir is null || (error is not null && done.Count == 0)) return Path.Combine(invocation.CacheDir, RunRecord.HistoryFolder, Id + ".json");
+            // The run's own copy first, then the folder's latest: an earlier run's copy is never replaced.
+            Json.WriteAtomically(RunRecord.RunCopy(resultsDir, Id), text);
             Json.WriteAtomically(Path.Combine(resultsDir, RunRecord.FileName), text);
-            Json.WriteAtomically(Path.Combine(resultsDir, WorkflowRunCrate.FileName), WorkflowRunCrate.Build(record).ToString(Formatting.Indented));
+            var earlier = RunsIn(resultsDir).Where(f => !f.EndsWith(Path.Combine(Id, RunRecord.FileName), StringComparison.Ordinal)).Select(TryLoad).OfType<JObject>().ToList();
+            Json.WriteAtomically(Path.Combine(resultsDir, WorkflowRunCrate.FileName), WorkflowRunCrate.Build(record, earlier).ToString(Formatting.Indented));
             return Path.Combine(resultsDir, RunRecord.FileName);
         }
         catch (Exception e)
@@ -67,6 +72,24 @@ public sealed class RunRecordWriter(RunInvocation invocation)
                   ?? request.EnvOverrides.GetValueOrDefault(key)
                   ?? request.CallerEnv.GetValueOrDefault(key);
         return string.IsNullOrEmpty(dir) ? null : Path.GetFullPath(dir, invocation.CurrentDirectory);
+    }
+
+    /// <summary>Every run's own record in a results folder (<c>cm-runs/*/cm-run-record.json</c>), oldest first (ids start with the UTC time).</summary>
+    public static IReadOnlyList<string> RunsIn(string resultsDir)
+    {
+        var dir = Path.Combine(resultsDir, RunRecord.RunsFolder);
+        if (!Directory.Exists(dir)) return [];
+        return Directory.EnumerateDirectories(dir).Select(d => Path.Combine(d, RunRecord.FileName)).Where(File.Exists)
+            .OrderBy(f => Path.GetFileName(Path.GetDirectoryName(f)), StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>A record, or null when the file is missing, torn or not a run record (listings skip it; <see cref="Load"/> explains).</summary>
+    public static JObject? TryLoad(string path)
+    {
+        try { return Load(path); }
+        catch (Core.Errors.AutomationException) { return null; }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     public static JObject Load(string path)
