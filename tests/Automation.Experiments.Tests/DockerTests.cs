@@ -48,4 +48,20 @@ public sealed class DockerTests
         Assert.Contains("`docker` is not installed (not found on PATH)", run.StandardError);
         Assert.True(File.Exists(Path.Combine(dir, "Dockerfile")), "the Dockerfile is still written");
     }
+
+    [Theory]
+    [InlineData("plain value", "plain value")]
+    [InlineData("a\nRUN touch /x", "a\\nRUN touch /x")]
+    [InlineData("a\r\nb", "a\\r\\nb")]
+    [InlineData("tab\tstays", "tab\tstays")]
+    [InlineData("bell\u0007 and \u2028", "bell\\x07 and \\x2028")]
+    [InlineData("ends with \\", "ends with \\\\")]
+    public void Every_dockerfile_value_stays_on_its_line(string value, string expected)
+    {
+        var line = Automation.Experiments.Containers.DockerfileGenerator.Line(value);
+
+        Assert.Equal(expected, line);
+        Assert.DoesNotContain('\n', line);
+        Assert.DoesNotContain('\r', line);
+    }
 }

@@ -1,5 +1,6 @@
 using Automation.Core.Actions;
 using Automation.Core.Execution;
+using Automation.Core.Security;
 using Newtonsoft.Json.Linq;
 
 namespace Automation.Cli.Actions;
@@ -30,7 +31,7 @@ public sealed class DownloadFileAction : IBuiltinAction
             TimeSpan.FromSeconds(inputs.Real("CM_DOWNLOAD_TIMEOUT_S", DownloadRequest.DefaultTimeout.TotalSeconds, 0.001)),
             inputs.Integer("CM_DOWNLOAD_RETRIES", 3, 0), local,
             chosen is null ? PartialDownloads.PathFor(context, fileName) : null);
-        context.Log.WriteLine(local is null ? $"download {string.Join(" | ", urls)} -> {request.DestinationPath}" : $"offline: {local} -> {request.DestinationPath}");
+        context.Log.WriteLine(local is null ? $"download {string.Join(" | ", urls.Select(UrlCredentials.Redact))} -> {request.DestinationPath}" : $"offline: {local} -> {request.DestinationPath}");
 
         using var http = FileDownloader.CreateHttpClient();
         var downloader = new FileDownloader(http);
@@ -48,7 +49,7 @@ public sealed class DownloadFileAction : IBuiltinAction
         if (inputs.Text("CM_DOWNLOAD_FINAL_ENV_NAME") is { } finalName) env[finalName] = result.Path;
         var evidence = new JObject
         {
-            ["source"] = result.Source?.ToString(),
+            ["source"] = result.Source is null ? null : UrlCredentials.Redact(result.Source),
             ["from_local_file"] = result.FromLocalFile ? local : null,
             ["bytes"] = result.Bytes,
             ["sha256"] = result.Sha256,

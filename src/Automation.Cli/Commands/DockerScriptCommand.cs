@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Automation.Cli.Hosting;
 using Automation.Core.Errors;
+using Automation.Core.Files;
 using Automation.Core.World;
 using Automation.Experiments.Containers;
 using Automation.Experiments.Templates;
@@ -33,7 +34,7 @@ public static class DockerScriptCommand
             var runArgs = new List<string> { "run", "script" };
             runArgs.Add(parse.GetValue(tagsOption) is { } t ? "--tags=" + t : string.Join(',', (parse.GetValue(tags) ?? []).Concat(flags.Positionals)));
             runArgs.AddRange(Program.FreeForm.Where(f => f.StartsWith("--", StringComparison.Ordinal)));
-            var dir = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("cm-docker", alias));
+            var dir = Path.GetFullPath(parse.GetValue(output) ?? Path.Combine("cm-docker", SafeName.Segment(alias)));
             var dockerfile = Path.Combine(dir, "Dockerfile");
             var options = new DockerOptions { Image = parse.GetValue(image) ?? "" };
             if (parse.GetValue(baseImage) is { } b) options = options with { BaseImage = b };

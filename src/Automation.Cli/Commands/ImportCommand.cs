@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Automation.Core.Catalog;
 using Automation.Core.Errors;
+using Automation.Core.Files;
 using Newtonsoft.Json;
 
 namespace Automation.Cli.Commands;
@@ -70,7 +71,7 @@ public sealed class ScriptImporter(bool force)
         // Read as the catalog reads it: a meta that cannot be read throws, the shapes CM tolerates come back as warnings.
         var meta = ScriptLoader.Read(File.ReadAllText(yamlPath), yamlPath, folder);
         var text = meta.Raw.ToString(Formatting.Indented) + "\n";
-        var destination = targetRoot is null ? folder : Path.Combine(targetRoot, meta.Alias);
+        var destination = targetRoot is null ? folder : Path.Combine(targetRoot, SafeName.Segment(meta.Alias));
         var jsonPath = Path.Combine(destination, ScriptLoader.JsonMetaName);
         if (File.Exists(jsonPath) && !force)
             throw new AutomationException($"{jsonPath} already exists", jsonPath, meta.Alias, "Pass --force to overwrite it, or --to DIR to write elsewhere.");

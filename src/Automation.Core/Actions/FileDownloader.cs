@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Automation.Core.Errors;
 using Automation.Core.Files;
+using Automation.Core.Security;
 
 namespace Automation.Core.Actions;
 
@@ -18,16 +19,21 @@ namespace Automation.Core.Actions;
 public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationToken, Task>? delay = null)
 {
     private const int BufferSize = 1 << 16;
+    private const int MaxRedirects = 10;
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private readonly Func<TimeSpan, CancellationToken, Task> _delay = delay ?? Task.Delay;
 
-    /// <summary>An HttpClient suited to large downloads: no overall timeout, no transparent decompression.</summary>
+    /// <summary>
+    /// An HttpClient suited to large downloads: no overall timeout, no transparent decompression, and no redirects of
+    /// its own (it would send a request to an ftp: Location's host and port): the downloader follows them itself.
+    /// </summary>
     public static HttpClient CreateHttpClient()
     {
         var handler = new SocketsHttpHandler
         {
             AutomaticDecompression = DecompressionMethods.None,
             ConnectTimeout = TimeSpan.FromSeconds(30),
+            AllowAutoRedirect = false,
         };
         var client = new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
         client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("Automation", "1.0"));
@@ -89,7 +95,7 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
                     var reason = $"checksum mismatch: expected {algorithm} {want}, got {got}";
                     failures.Add(new DownloadFailure(url, attempt, reason));
                     lastMismatch = new ChecksumMismatchException(
-                        $"Checksum mismatch for '{destination}' downloaded from {url}: expected {algorithm} {want}, got {got}; the file was deleted",
+                        $"Checksum mismatch for '{destination}' downloaded from {UrlCredentials.Redact(url)}: expected {algorithm} {want}, got {got}; the file was deleted",
                         destination, $"Check the URL, or pass --{algorithm} of the file you expect.", algorithm, want, got, failures);
                     break; // a mirror that serves other bytes will serve them again: try the next one
                 }
@@ -107,7 +113,7 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
     private static DownloadException AllFailed(IReadOnlyList<Uri> urls, string destination, List<DownloadFailure> failures, List<string> fixes)
     {
         var perUrl = failures.GroupBy(f => f.Url).Select(url =>
-            $"{url.Key}: " + string.Join("; ", url.GroupBy(f => f.Reason).Select(same =>
+            $"{UrlCredentials.Redact(url.Key)}: " + string.Join("; ", url.GroupBy(f => f.Reason).Select(same =>
                 same.Count() == 1 ? same.Key : $"{same.Key} ({same.Count()} attempts)")));
         var what = urls.Count == 1 ? "Download" : $"Download from every one of {urls.Count} mirrors";
         if (failures.Any(f => f.Reason.StartsWith("checksum mismatch", StringComparison.Ordinal)))
@@ -125,19 +131,12 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
             PartialDownload.Delete(part); // nothing says what these bytes are a part of
             existing = 0;
         }
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
-        if (existing > 0)
-        {
-            request.Headers.Range = new RangeHeaderValue(existing, null);
-            request.Headers.IfRange = known!.IfRange;
-        }
-
         // One watchdog for the whole attempt, re-armed before every wait, so any stall longer than the timeout fails it.
         using var watchdog = CancellationTokenSource.CreateLinkedTokenSource(ct);
         watchdog.CancelAfter(timeout);
         try
         {
-            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, watchdog.Token);
+            using var response = await SendAsync(url, existing > 0 ? (existing, known!.IfRange) : null, watchdog.Token);
             var range = response.Content.Headers.ContentRange;
             if (response.StatusCode == HttpStatusCode.RequestedRangeNotSatisfiable && existing > 0)
             {
@@ -204,6 +203,38 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
         }
     }
 
+    /// <summary>
+    /// GET <paramref name="url"/> (from byte <c>resume.From</c> when resuming), following redirects to http(s) only,
+    /// never from https down to http, at most <see cref="MaxRedirects"/> times.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Uri url, (long From, RangeConditionHeaderValue? IfRange)? resume, CancellationToken ct)
+    {
+        var current = url;
+        for (var hop = 0; ; hop++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, current);
+            if (resume is var (from, ifRange))
+            {
+                request.Headers.Range = new RangeHeaderValue(from, null);
+                request.Headers.IfRange = ifRange;
+            }
+            var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.StatusCode is not (HttpStatusCode.MovedPermanently or HttpStatusCode.Found or HttpStatusCode.SeeOther
+                    or HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect) || response.Headers.Location is not { } location)
+                return response;
+            response.Dispose();
+            var next = location.IsAbsoluteUri ? location : new Uri(current, location);
+            var shown = UrlCredentials.Redact(next);
+            var refusal = next.Scheme != Uri.UriSchemeHttp && next.Scheme != Uri.UriSchemeHttps ? $"the server redirected to an address that is not http(s) ({shown})"
+                : current.Scheme == Uri.UriSchemeHttps && next.Scheme == Uri.UriSchemeHttp ? $"the server redirected from https down to http ({shown}), which is not followed"
+                : hop >= MaxRedirects ? $"the server redirected more than {MaxRedirects} times in a row (last to {shown})"
+                : null;
+            if (refusal is not null)
+                throw new AttemptFailedException(refusal, Retryable: false, "Only http(s) redirects are followed: check the URL, or download the file yourself and pass --local_path.");
+            current = next;
+        }
+    }
+
     private static string Describe(Exception e)
     {
         var message = e.Message.TrimEnd('.');
@@ -215,7 +246,7 @@ public sealed class FileDownloader(HttpClient http, Func<TimeSpan, CancellationT
     private static DownloadResult UseLocalFile(string localPath, string destination, ExpectedDigests expected, IReadOnlyList<Uri> urls)
     {
         var local = Path.GetFullPath(localPath);
-        var online = urls.Count > 0 ? $"drop the local file to download from {urls[0]}" : "give a URL to download it";
+        var online = urls.Count > 0 ? $"drop the local file to download from {UrlCredentials.Redact(urls[0])}" : "give a URL to download it";
         if (!File.Exists(local))
             throw new DownloadException($"The local file '{local}' given instead of downloading does not exist", local,
                 $"Check the path, or {online}.", []);

@@ -1,9 +1,11 @@
 using Automation.Core.Catalog;
 using Automation.Core.Detection;
-using Automation.Core.Errors;
 using Automation.Core.Env;
+using Automation.Core.Errors;
+using Automation.Core.Files;
 using Automation.Core.Meta;
 using Automation.Core.Resolution;
+using Automation.Core.Security;
 using Automation.Core.World;
 using Newtonsoft.Json.Linq;
 
@@ -133,7 +135,7 @@ public sealed class Executor(
                 var built = await cache.GetOrBuildAsync(node, (dir, token) => BuildKeepingLogAsync(prepared, dir, run, edges, token), ct);
                 return Finish(node, built.Outcome, started, fromCache: !built.WasBuilt, built.EntryDir, edges);
             }
-            var workDir = folders.ForStep(run.Options.WorkRoot, $"{node.Script.Alias}-{node.Id[..8]}");
+            var workDir = folders.ForStep(run.Options.WorkRoot, $"{SafeName.Segment(node.Script.Alias)}-{node.Id[..8]}");
             var outcome = await BuildKeepingLogAsync(prepared, workDir, run, edges, ct);
             return Finish(node, outcome, started, fromCache: false, workDir, edges);
         }
@@ -197,7 +199,7 @@ public sealed class Executor(
     private async Task<StepOutcome> BuildKeepingLogAsync(PreparedCall call, string workDir, RunState run, List<PlanEdge> edges, CancellationToken ct)
     {
         var log = Path.Combine(workDir, StepRunner.LogName);
-        var kept = folders.FailedLogPath(run.Options.WorkRoot, $"{call.Script.Alias}-{call.Node.Id[..8]}", clock.UtcNow);
+        var kept = folders.FailedLogPath(run.Options.WorkRoot, $"{SafeName.Segment(call.Script.Alias)}-{call.Node.Id[..8]}", clock.UtcNow);
         try
         {
             return await BuildAsync(call, workDir, run, edges, kept, ct);
@@ -253,7 +255,7 @@ public sealed class Executor(
                 $"script '{script.Alias}' names built-in action '{builtinName}', which does not exist", script.MetaFile, script.Alias,
                 $"Use one of: {string.Join(", ", builtins.Names)}.");
             StepOutcome result;
-            using (var log = fileSystem.AppendText(Path.Combine(workDir, StepRunner.LogName)))
+            using (var log = UrlCredentials.Redacting(fileSystem.AppendText(Path.Combine(workDir, StepRunner.LogName))))
                 result = await action.RunAsync(new ActionContext(node, env, state, workDir, log, run.Options.Quiet), ct);
             EnvRules.MergeInto(env, result.NewEnv, host.PathListSeparator);
             state.Merge(result.NewState);

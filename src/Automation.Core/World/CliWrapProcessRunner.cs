@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.Text;
+using Automation.Core.Security;
 using CliWrap;
 
 namespace Automation.Core.World;
@@ -19,14 +20,14 @@ public sealed class CliWrapProcessRunner : IProcessRunner
         {
             stdout.AppendLine(line);
             if (request.StreamToConsole) Console.Error.WriteLine(line);
-            if (log is not null) lock (logLock) log.WriteLine(line);
+            if (log is not null) lock (logLock) log.WriteLine(UrlCredentials.Redact(line));
         }
 
         void OnErr(string line)
         {
             stderr.AppendLine(line);
             if (request.StreamToConsole) Console.Error.WriteLine(line);
-            if (log is not null) lock (logLock) log.WriteLine(line);
+            if (log is not null) lock (logLock) log.WriteLine(UrlCredentials.Redact(line));
         }
 
         var command = Cli.Wrap(request.FileName)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Automation.Core.Catalog;
 using Automation.Core.Execution;
 using Automation.Core.Files;
+using Automation.Core.Security;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -210,6 +211,6 @@ public sealed class DashboardRun
     {
         string text;
         lock (gate) text = record.ToString(Formatting.Indented);
-        AtomicFile.WriteAllText(Path.Combine(Dir, RecordFile), text);
+        AtomicFile.WriteAllText(Path.Combine(Dir, RecordFile), UrlCredentials.Redact(text));
     }
 }

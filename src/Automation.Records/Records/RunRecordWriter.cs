@@ -1,5 +1,6 @@
 using Automation.Core.Execution;
 using Automation.Core.Resolution;
+using Automation.Core.Security;
 using Automation.Records.Crate;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -39,7 +40,8 @@ public sealed class RunRecordWriter(RunInvocation invocation)
             // of a ~14 ms cached run).
             if (error is null && resultsDir is null && done.Count > 0 && done.All(s => s.FromCache)) return null;
             var record = RunRecordBuilder.Build(Id, invocation, Plan, done, result, error, DateTimeOffset.UtcNow, resultsDir, CachedOutcome);
-            var text = record.ToString(Formatting.Indented);
+            // URLs may carry credentials (--url=https://user:token@host/…): they stay out of records and crates.
+            var text = UrlCredentials.Redact(record.ToString(Formatting.Indented));
             Json.WriteAtomically(Path.Combine(invocation.CacheDir, RunRecord.HistoryFolder, Id + ".json"), text);
             // A run that failed before any step ran (a resolution error, a lock mismatch) leaves the results folder
             // and the record of the run that wrote it alone.
@@ -48,7 +50,7 @@ public sealed class RunRecordWriter(RunInvocation invocation)
             Json.WriteAtomically(RunRecord.RunCopy(resultsDir, Id), text);
             Json.WriteAtomically(Path.Combine(resultsDir, RunRecord.FileName), text);
             var earlier = RunsIn(resultsDir).Where(f => !f.EndsWith(Path.Combine(Id, RunRecord.FileName), StringComparison.Ordinal)).Select(TryLoad).OfType<JObject>().ToList();
-            Json.WriteAtomically(Path.Combine(resultsDir, WorkflowRunCrate.FileName), WorkflowRunCrate.Build(record, earlier).ToString(Formatting.Indented));
+            Json.WriteAtomically(Path.Combine(resultsDir, WorkflowRunCrate.FileName), UrlCredentials.Redact(WorkflowRunCrate.Build(record, earlier).ToString(Formatting.Indented)));
             return Path.Combine(resultsDir, RunRecord.FileName);
         }
         catch (Exception e)

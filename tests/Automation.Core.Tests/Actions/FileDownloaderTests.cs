@@ -268,6 +268,52 @@ public sealed class FileDownloaderTests : IDisposable
     }
 
     [Fact]
+    public async Task An_http_redirect_is_followed_relative_locations_too()
+    {
+        await using var server = new LoopbackServer((req, s, ct) => req.Path switch
+        {
+            "/old" => LoopbackServer.WriteHeadAsync(s, 301, 0, ct, "Location: /moved/data.bin"),
+            "/moved/data.bin" => LoopbackServer.ServeAsync(req, s, Content, ct),
+            _ => LoopbackServer.StatusAsync(s, 404, ct),
+        });
+
+        var result = await _downloader.DownloadAsync(Request([server.Url("old")], ContentSha256));
+
+        Assert.Equal(Content, await File.ReadAllBytesAsync(Destination));
+        Assert.Equal(["/old", "/moved/data.bin"], server.Requests.Select(r => r.Path));
+        Assert.Equal(server.Url("old"), result.Source);
+    }
+
+    [Theory]
+    [InlineData("ftp://127.0.0.1/data.bin", "not http(s)")]
+    [InlineData("file:///etc/hostname", "not http(s)")]
+    [InlineData("/loop", "more than 10 times")]
+    public async Task Redirects_to_other_schemes_and_endless_ones_are_refused_without_retrying(string location, string reason)
+    {
+        await using var server = new LoopbackServer((req, s, ct) => LoopbackServer.WriteHeadAsync(s, 302, 0, ct, $"Location: {location}"));
+
+        var error = await Assert.ThrowsAsync<DownloadException>(() => _downloader.DownloadAsync(Request([server.Url("loop")], retries: 3)));
+
+        Assert.Contains(reason, error.Message);
+        Assert.Contains("Only http(s) redirects are followed", error.Message);
+        Assert.Empty(_delays);
+        Assert.Equal(location == "/loop" ? 11 : 1, server.Requests.Count);
+        AssertNothingLeft();
+    }
+
+    [Fact]
+    public async Task Credentials_in_a_url_stay_out_of_the_error()
+    {
+        await using var server = new LoopbackServer((req, s, ct) => LoopbackServer.StatusAsync(s, 404, ct));
+        var url = new Uri(server.Url("x").ToString().Replace("http://", "http://bob:hunter2@", StringComparison.Ordinal));
+
+        var error = await Assert.ThrowsAsync<DownloadException>(() => _downloader.DownloadAsync(Request([url])));
+
+        Assert.DoesNotContain("hunter2", error.Message);
+        Assert.Contains("http://***@127.0.0.1", error.Message);
+    }
+
+    [Fact]
     public async Task Not_found_fails_at_once_naming_the_url_and_the_fix()
     {
         await using var server = new LoopbackServer((_, s, ct) => LoopbackServer.StatusAsync(s, 404, ct));
