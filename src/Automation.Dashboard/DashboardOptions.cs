@@ -1,5 +1,6 @@
 using System.Net;
 using Automation.Core.Catalog;
+using Automation.Results;
 
 namespace Automation.Dashboard;
 
@@ -20,6 +21,10 @@ public sealed record DashboardOptions
     public string? Token { get; init; }
     /// <summary>At most this many runs at once (each is a full `cm run script` process).</summary>
     public int MaxConcurrentRuns { get; init; } = 2;
+    /// <summary>MLPerf results folders, submission trees or folders of sweeps to list (`cm serve --results_dir`), beside `&lt;workspace&gt;/results`.</summary>
+    public IReadOnlyList<string> ResultsRoots { get; init; } = [];
+    /// <summary>Accuracy targets of the official benchmarks (the host knows the MLPerf rules; the dashboard does not).</summary>
+    public AccuracyTargets? AccuracyTargets { get; init; }
 
     public bool IsLoopback => IPAddress.IsLoopback(Address);
 }

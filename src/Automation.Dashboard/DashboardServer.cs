@@ -1,6 +1,7 @@
 using System.Reflection;
 using Automation.Core.Errors;
 using Automation.Dashboard.Api;
+using Automation.Dashboard.Catalog;
 using Automation.Dashboard.Runs;
 using Automation.Dashboard.Security;
 using Microsoft.AspNetCore.Builder;
@@ -47,15 +48,18 @@ public sealed class DashboardServer : IAsyncDisposable
         var server = new DashboardServer(app, runs);
         var guard = new AccessGuard(options, () => server.Port);
         app.Use(next => ctx => guard.InvokeAsync(ctx, next));
+        app.Use(next => ctx => Guarded(ctx, next));
         app.Use(next => ctx => RefuseWhatUsersCanFix(ctx, next));
         var scripts = new ScriptsApi(options);
         scripts.Map(app);
         new CacheApi(options).Map(app);
-        new RunsApi(runs, scripts).Map(app);
-        new ResultsApi(runs).Map(app);
+        var index = new RunIndex(options, runs);
+        new RunsApi(options, runs, index, scripts).Map(app);
+        new ResultsApi(options, index).Map(app);
         app.MapGet("/api/info", (RequestDelegate)(ctx => Json.Write(ctx, new JObject
         {
             ["workspace"] = options.Workspace.Root, ["cache_dir"] = options.Workspace.CacheDir, ["runs_dir"] = options.RunsDir,
+            ["results_roots"] = new JArray(index.Folders.SearchRoots), ["writable_roots"] = new JArray(index.Folders.WritableRoots),
             ["version"] = typeof(DashboardServer).Assembly.GetName().Version?.ToString(),
         })));
         app.MapGet("/", (RequestDelegate)(ctx => Asset(ctx, "index.html")));
@@ -88,6 +92,17 @@ public sealed class DashboardServer : IAsyncDisposable
         catch (AutomationException e) when (!ctx.Response.HasStarted)
         {
             await Json.Error(ctx, 400, e.Message);
+        }
+    }
+
+    /// <summary>A bug in a handler answers 500 with one line (and says so on the server's stderr), never a bare 500 or a stack trace in the page.</summary>
+    private static async Task Guarded(HttpContext ctx, RequestDelegate next)
+    {
+        try { await next(ctx); }
+        catch (Exception e) when (e is not OperationCanceledException && !ctx.Response.HasStarted)
+        {
+            Console.Error.WriteLine($"dashboard: {ctx.Request.Method} {ctx.Request.Path}: {e.GetType().Name}: {e.Message}{(Environment.GetEnvironmentVariable("CM_DASHBOARD_DEBUG") == "1" ? "\n" + e.StackTrace : "")}");
+            await Json.Error(ctx, 500, $"the dashboard failed on this request ({e.GetType().Name}: {e.Message})", "This is a bug in cm serve; the server's stderr has the details (CM_DASHBOARD_DEBUG=1 adds the stack).");
         }
     }
 

@@ -175,8 +175,9 @@ public sealed class ApiTests(DashboardFixture fx)
         var (_, results) = await fx.Get("/api/results");
         Assert.Contains(results["figure_keys"]!, k => (string?)k == "CM_PROBE_QPS");
         Assert.DoesNotContain(results["figure_keys"]!, k => (string?)k == "CM_PROBE_NAME"); // not numeric
-        var sweep = Assert.Single(results["sweeps"]!);
-        Assert.Equal("results/sweep/experiment.json", (string?)sweep["path"]);
+        var sweep = Assert.Single(results["sweeps"]!, s => ((string)s["table"]!).EndsWith("/results/sweep/experiment.json", StringComparison.Ordinal));
+        Assert.Equal(6, (int)sweep["points"]!);
+        var sweepId = (string)sweep["id"]!;
 
         var (_, compare) = await fx.Get($"/api/compare?ids={DashboardFixture.SeedA},{DashboardFixture.SeedB}");
         Assert.Equal(["100", "150"], compare["figures"]!["CM_PROBE_QPS"]!.Select(v => (string)v!));
@@ -184,10 +185,10 @@ public sealed class ApiTests(DashboardFixture fx)
         var bars = XDocument.Parse(await fx.Http.GetStringAsync($"/api/plot/runs.svg?figure=CM_PROBE_QPS&ids={DashboardFixture.SeedA},{DashboardFixture.SeedB}"));
         Assert.Equal(2, bars.Descendants().Count(e => e.Name.LocalName == "rect" && (string?)e.Attribute("class") == "bar"));
 
-        var lines = XDocument.Parse(await fx.Http.GetStringAsync($"/api/plot/sweep.svg?run={DashboardFixture.SeedA}&path=results/sweep/experiment.json&figure=CM_PROBE_QPS"));
+        var lines = XDocument.Parse(await fx.Http.GetStringAsync($"/api/plot/sweep.svg?id={sweepId}&figure=CM_PROBE_QPS"));
         Assert.Equal(2, lines.Descendants().Count(e => e.Name.LocalName == "polyline")); // one line per threads value
         Assert.Equal(6, lines.Descendants().Count(e => e.Name.LocalName == "circle"));
-        Assert.Equal(404, (int)(await fx.Http.GetAsync($"/api/plot/sweep.svg?run={DashboardFixture.SeedA}&path=run.json&figure=x")).StatusCode);
+        Assert.Equal(404, (int)(await fx.Http.GetAsync("/api/plot/sweep.svg?id=..%2F..%2Fetc&figure=x")).StatusCode);
 
         var (_, seeded) = await fx.Get($"/api/runs/{DashboardFixture.SeedA}");
         Assert.Equal("results/submission", (string?)Assert.Single(seeded["results"]!["submissions"]!));

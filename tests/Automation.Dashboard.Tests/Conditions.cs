@@ -22,3 +22,13 @@ public sealed class PipelineFactAttribute : FactAttribute
         if (!Available) Skip = "the Debian package dataset-fashion-mnist is not installed and this user cannot install it (run ./run-tests as root).";
     }
 }
+
+/// <summary>A browser test that also runs the Fashion-MNIST pipeline: skips, saying why, unless both can run.</summary>
+public sealed class ChromiumPipelineFactAttribute : FactAttribute
+{
+    public ChromiumPipelineFactAttribute()
+    {
+        if (ChromiumFactAttribute.Executable is null) Skip = new ChromiumFactAttribute().Skip;
+        else if (!PipelineFactAttribute.Available) Skip = new PipelineFactAttribute().Skip;
+    }
+}

@@ -21,10 +21,25 @@ public sealed class PipelineTests(DashboardFixture fx)
         var (_, run) = await fx.Get($"/api/runs/{id}");
         Assert.True((string?)run["status"] == "succeeded", $"{run["error"]}\n{string.Join('\n', events.Where(e => (string?)e["type"] == "log").TakeLast(30).Select(e => e["line"]))}");
         Assert.Contains(events, e => (string?)e["type"] == "step" && (string?)e["script"] == "process-mlperf-accuracy");
-        var summary = Assert.Single(run["results"]!["summaries"]!, s => ((string)s["path"]!).Contains("performance", StringComparison.Ordinal));
-        Assert.Equal("Offline", (string?)summary["scenario"]);
-        Assert.True((double)summary["samples_per_second"]! > 0);
-        Assert.NotEmpty(run["results"]!["accuracy"]!);
+        // Read through Automation.Results: one Offline result with its headline, accuracy against resnet's target, labels.
+        var result = Assert.Single(run["mlperf"]!);
+        Assert.Equal("Offline", (string?)result["scenario"]);
+        Assert.Equal("samples/s", (string?)result["headline"]!["unit"]);
+        Assert.True((double)result["headline"]!["value"]! > 0);
+        Assert.Equal(75.695, (double)result["accuracy"]!["target"]!);
+        Assert.True((bool)result["accuracy"]!["met"]!);
+        Assert.StartsWith("results/", (string?)result["folder"]);
+        Assert.Equal("valid", (string?)run["verdict"]);
+        Assert.Equal("samples/s", (string?)run["headlines"]![0]!["unit"]);
+        Assert.Equal("fashion-mnist", (string?)run["labels"]!["model"]);
+        Assert.Equal("submission", (string?)run["labels"]!["mode"]);
+        Assert.Equal("onnxruntime", (string?)run["labels"]!["backend"]);
+        Assert.Equal("32", (string?)run["labels"]!["batch_size"]);
         Assert.Contains(run["figures"]!.Children<JProperty>(), p => p.Name.StartsWith("CM_MLPERF_", StringComparison.Ordinal));
+        // The child's record is this run's: not listed a second time as a command-line run.
+        var recordId = (string)Assert.Single(run["record_ids"]!)!;
+        Assert.Equal(recordId, (string?)run["record"]!["id"]);
+        var (_, list) = await fx.Get("/api/runs");
+        Assert.DoesNotContain(list, r => (string?)r["id"] == recordId);
     }
 }

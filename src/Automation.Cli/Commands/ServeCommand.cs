@@ -20,18 +20,23 @@ public static class ServeCommand
         var allowRemote = new Option<bool>("--allow-remote") { Description = "Allow binding beyond loopback (anyone who can reach the port and has the token can run scripts)" };
         var token = new Option<string?>("--token") { Description = $"Access token (or {TokenVariable}); required with --allow-remote" };
         var runsDir = new Option<string?>("--runs-dir") { Description = "Folder for the dashboard's runs (default <workspace>/results/dashboard)" };
-        var command = new Command("serve", "Start the local web dashboard: browse scripts, cache and runs, start and watch runs, see results")
+        var resultsDirs = new Option<string[]>("--results_dir", "--results-dir")
         {
-            port, host, allowRemote, token, runsDir, g.CacheDir, g.Verbose,
+            Description = "An MLPerf results folder, submission tree or folder of sweeps to list beside <workspace>/results; runs started from the page may write there (repeatable)",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var command = new Command("serve", "Start the local web dashboard: every run and its results, compare runs, start scripts and the submission workflow, browse scripts and cache")
+        {
+            port, host, allowRemote, token, runsDir, resultsDirs, g.CacheDir, g.Verbose,
         };
         command.SetAction((parse, ct) => Serve(parse.GetValue(port), parse.GetValue(host)!, parse.GetValue(allowRemote),
-            parse.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable), parse.GetValue(runsDir), parse.GetValue(g.CacheDir), ct));
+            parse.GetValue(token) ?? Environment.GetEnvironmentVariable(TokenVariable), parse.GetValue(runsDir), parse.GetValue(resultsDirs) ?? [], parse.GetValue(g.CacheDir), ct));
         return command;
     }
 
     // Kept out of Create so that ASP.NET Core loads only when `serve` runs, not for every cm command.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static async Task<int> Serve(int port, string host, bool allowRemote, string? token, string? runsDir, string? cacheDir, CancellationToken ct)
+    private static async Task<int> Serve(int port, string host, bool allowRemote, string? token, string? runsDir, string[] resultsDirs, string? cacheDir, CancellationToken ct)
     {
         if (port is < 0 or > 65535) throw new AutomationException($"--port {port} is not a TCP port", fix: "Use 1-65535, or 0 for a free one.");
         if (!IPAddress.TryParse(host == "localhost" ? "127.0.0.1" : host, out var address))
@@ -42,6 +47,8 @@ public static class ServeCommand
         if (!loopback && string.IsNullOrEmpty(token))
             throw new AutomationException("--allow-remote needs a token: everyone who reaches the port could otherwise run scripts", fix: $"Add --token SECRET (at least 16 characters) or set {TokenVariable}.");
         if (token is { Length: < 16 }) throw new AutomationException("the dashboard token is shorter than 16 characters", fix: "Use a longer random token, e.g. `openssl rand -hex 16`.");
+        foreach (var dir in resultsDirs.Where(d => !Directory.Exists(d)))
+            throw new AutomationException($"--results_dir {dir} is not a folder", fix: "Pass an MLPerf results folder, a submission tree or a folder holding sweeps (experiment.json).");
         var engine = new Engine(cacheDir);
         var cm = CmCommand.Current();
         var options = new DashboardOptions
@@ -52,6 +59,8 @@ public static class ServeCommand
             Address = address,
             Port = port,
             Token = string.IsNullOrEmpty(token) ? null : token,
+            ResultsRoots = resultsDirs.Select(d => Path.GetFullPath(d)).ToList(),
+            AccuracyTargets = ReportCommand.Targets,
         };
         DashboardServer server;
         try { server = await DashboardServer.StartAsync(options, ct); }

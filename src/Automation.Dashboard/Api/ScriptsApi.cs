@@ -27,8 +27,10 @@ public sealed class ScriptsApi(DashboardOptions options)
         var found = Catalog().Find(query).OrderBy(s => s.Alias, StringComparer.Ordinal);
         return Json.Write(ctx, new JArray(found.Select(s => new JObject
         {
-            ["alias"] = s.Alias, ["uid"] = s.Uid, ["tags"] = new JArray(s.Tags), ["category"] = s.Category, ["cache"] = s.Cache,
+            ["alias"] = s.Alias, ["uid"] = s.Uid, ["tags"] = new JArray(s.Tags), ["category"] = s.Category, ["cache"] = s.Cache, ["repo"] = s.Repo,
             ["variations"] = s.Variations.Count, ["inputs"] = s.InputMapping.Count,
+            ["variation_names"] = new JArray(s.Variations.Values.Where(v => !v.IsCombined).Select(v => v.Key).Order(StringComparer.Ordinal).Take(40)),
+            ["input_names"] = new JArray(s.InputMapping.Keys.Order(StringComparer.Ordinal).Take(40)),
         })));
     }
 
@@ -41,7 +43,7 @@ public sealed class ScriptsApi(DashboardOptions options)
         var result = new JObject
         {
             ["alias"] = s.Alias, ["uid"] = s.Uid, ["tags"] = new JArray(s.Tags), ["category"] = s.Category, ["cache"] = s.Cache,
-            ["meta_file"] = SafeRelative(s.MetaFile), ["builtin"] = s.Builtin,
+            ["meta_file"] = SafeRelative(s.MetaFile), ["builtin"] = s.Builtin, ["repo"] = s.Repo,
             ["variations"] = new JArray(s.Variations.Values.Where(v => !v.IsCombined).OrderBy(v => v.Group ?? "", StringComparer.Ordinal).ThenBy(v => v.Key, StringComparer.Ordinal).Select(v => new JObject
             {
                 ["name"] = v.Key, ["group"] = v.Group, ["default"] = v.IsDefault, ["alias"] = v.Alias, ["wildcard"] = v.IsWildcard,
@@ -51,7 +53,8 @@ public sealed class ScriptsApi(DashboardOptions options)
             {
                 ["name"] = kv.Key, ["env"] = kv.Value, ["desc"] = s.InputDescription?[kv.Key]?["desc"]?.ToString(),
                 ["default"] = s.DefaultEnv.GetValueOrDefault(kv.Value) ?? s.Env.GetValueOrDefault(kv.Value),
-                ["reserved"] = kv.Key == Runs.RunSpecValidator.ResultsDirInput,
+                // Empty: the dashboard gives the run a folder of its own; else an existing folder the dashboard may write to.
+                ["results_dir"] = kv.Key == Runs.RunSpecValidator.ResultsDirInput,
             })),
             ["default_env"] = Json.Map(s.DefaultEnv),
             ["env"] = Json.Map(s.Env),

@@ -32,17 +32,30 @@ public sealed partial class RunManager
         lock (gate) return runs.GetValueOrDefault(id);
     }
 
-    public DashboardRun Start(ValidatedRun spec)
+    public DashboardRun Start(ValidatedRun spec) => Start(RunPlan.Script(spec));
+
+    public DashboardRun Start(RunPlan plan)
     {
         lock (gate)
         {
             if (runs.Values.Count(r => r.IsActive) >= options.MaxConcurrentRuns)
                 throw new DashboardRequestException($"{options.MaxConcurrentRuns} runs are already running", "Wait for one to finish or cancel it.");
             var id = $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(3))}";
-            var run = DashboardRun.Start(id, options.RunsDir, spec, options);
+            var run = DashboardRun.Start(id, options.RunsDir, plan, options);
             runs[id] = run;
             return run;
         }
+    }
+
+    /// <summary>Forgets a finished run and removes its folder; a running run must be cancelled first.</summary>
+    public void Delete(DashboardRun run)
+    {
+        lock (gate)
+        {
+            if (run.IsActive) throw new DashboardRequestException($"run {run.Id} is still {run.Status}", "Cancel it first, then delete it.");
+            runs.Remove(run.Id);
+        }
+        Directory.Delete(run.Dir, recursive: true);
     }
 
     /// <summary>Cancels what is still running (the server is stopping) and waits for the children to go.</summary>

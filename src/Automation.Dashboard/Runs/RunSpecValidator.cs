@@ -15,33 +15,49 @@ public sealed record ValidatedRun(
     IReadOnlyDictionary<string, string> Inputs,
     string TagsArgument)
 {
+    /// <summary>An existing folder the user chose for `results_dir`; null: the run's own `results/` folder.</summary>
+    public string? ResultsDir { get; init; }
+
+    /// <summary>Inputs the dashboard points into the run's own folder (name → path relative to it), e.g. a workflow's submission_dir.</summary>
+    public IReadOnlyDictionary<string, string> RunFolderInputs { get; init; } = new Dictionary<string, string>();
+
     public bool HasResultsDir => Script.InputMapping.ContainsKey(RunSpecValidator.ResultsDirInput);
 
+    /// <summary>The folder the run writes its results to, for a run in <paramref name="runDir"/>; null when the script takes no results_dir.</summary>
+    public string? ResultsFolder(string runDir) => HasResultsDir ? ResultsDir ?? Path.Combine(runDir, DashboardRun.ResultsFolder) : null;
+
     /// <summary>The child's arguments after the cm binary: a list, never a shell line.</summary>
-    public IReadOnlyList<string> Arguments(string cacheDir, string resultsDir)
+    public IReadOnlyList<string> Arguments(string cacheDir, string runDir)
     {
         var args = new List<string> { "run", "script", TagsArgument };
         args.AddRange(Env.Select(kv => $"--env.{kv.Key}={kv.Value}"));
         args.AddRange(Inputs.Select(kv => $"--{kv.Key}={kv.Value}"));
-        if (HasResultsDir) args.Add($"--{RunSpecValidator.ResultsDirInput}={resultsDir}");
+        if (ResultsFolder(runDir) is { } results) args.Add($"--{RunSpecValidator.ResultsDirInput}={results}");
+        args.AddRange(RunFolderInputs.Select(kv => $"--{kv.Key}={Path.Combine(runDir, kv.Value)}"));
         args.AddRange(["-j", "--cache-dir", cacheDir]);
         return args;
     }
 
-    public JObject ToJson() => new()
+    /// <summary>What a re-run sends to <see cref="RunSpecValidator.Validate"/> again: the form's fields.</summary>
+    public JObject ToJson()
     {
-        ["script"] = Script.Alias,
-        ["variations"] = new JArray(Variations),
-        ["env"] = Json.Map(Env),
-        ["inputs"] = Json.Map(Inputs),
-    };
+        var inputs = Json.Map(Inputs);
+        if (ResultsDir is not null) inputs[RunSpecValidator.ResultsDirInput] = ResultsDir;
+        return new JObject
+        {
+            ["script"] = Script.Alias,
+            ["variations"] = new JArray(Variations),
+            ["env"] = Json.Map(Env),
+            ["inputs"] = inputs,
+        };
+    }
 }
 
 /// <summary>
 /// Turns the form's JSON into a <see cref="ValidatedRun"/> or a 400 message: names and values by pattern, variations,
 /// env keys and inputs by the script's meta, then the resolver itself (groups, conflicts, versions) before anything starts.
 /// </summary>
-public sealed partial class RunSpecValidator(ScriptCatalog catalog)
+public sealed partial class RunSpecValidator(ScriptCatalog catalog, ResultsFolders folders)
 {
     public const string ResultsDirInput = "results_dir";
     private const int MaxValueLength = 4096;
@@ -86,11 +102,16 @@ public sealed partial class RunSpecValidator(ScriptCatalog catalog)
         var inputs = Pairs(body["inputs"], "inputs");
         foreach (var (name, value) in inputs)
         {
-            if (name == ResultsDirInput) throw Bad("results_dir is chosen by the dashboard (each run writes into its own folder)");
             if (!script.InputMapping.ContainsKey(name))
                 throw Bad($"script '{script.Alias}' has no input '{name}'", $"Its inputs are: {string.Join(", ", script.InputMapping.Keys.Where(k => k != ResultsDirInput))}.");
             CheckValue(name, value);
         }
+
+        string? resultsDir = null;
+        if (inputs.Remove(ResultsDirInput, out var chosen))
+            resultsDir = folders.Existing(chosen) ?? throw Bad(
+                $"results_dir '{chosen}' is not an existing folder inside the workspace or one given to `cm serve --results_dir`; leave it empty and it is chosen by the dashboard (each run writes into its own folder)",
+                $"Pick a folder under {string.Join(" or ", folders.WritableRoots)}.");
 
         var tags = script.Tags.Concat(variations.Select(v => "_" + v)).ToList();
         try
@@ -104,7 +125,7 @@ public sealed partial class RunSpecValidator(ScriptCatalog catalog)
         {
             throw new DashboardRequestException(e.Message, e.Fix);
         }
-        return new ValidatedRun(script, variations, env, inputs, "--tags=" + string.Join(',', tags));
+        return new ValidatedRun(script, variations, env, inputs, "--tags=" + string.Join(',', tags)) { ResultsDir = resultsDir };
     }
 
     private static bool IsVariationOf(ScriptMeta script, string name)

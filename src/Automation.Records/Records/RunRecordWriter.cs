@@ -85,6 +85,35 @@ public sealed class RunRecordWriter(RunInvocation invocation)
             .OrderBy(f => Path.GetFileName(Path.GetDirectoryName(f)), StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>
+    /// Forgets run <paramref name="id"/>: its history copy and, in its results folder, its own copy; when the folder's
+    /// record is this run's, the newest remaining run's copy takes its place (or it goes when none is left). The
+    /// results themselves and the folder's RO-Crate stay. Returns the files removed.
+    /// </summary>
+    public static IReadOnlyList<string> Remove(string cacheDir, string id, string? resultsDir)
+    {
+        // The id names files: only what Id makes (UTC time and hex) may reach the disk.
+        if (!IsRecordId(id)) throw new ArgumentException($"'{id}' is not a run record id", nameof(id));
+        var removed = new List<string>();
+        void Delete(string file) { if (File.Exists(file)) { File.Delete(file); removed.Add(file); } }
+        Delete(Path.Combine(cacheDir, RunRecord.HistoryFolder, id + ".json"));
+        if (resultsDir is null || !Directory.Exists(resultsDir)) return removed;
+        var copy = RunRecord.RunCopy(resultsDir, id);
+        Delete(copy);
+        if (Directory.Exists(Path.GetDirectoryName(copy)) && !Directory.EnumerateFileSystemEntries(Path.GetDirectoryName(copy)!).Any()) Directory.Delete(Path.GetDirectoryName(copy)!);
+        var latest = Path.Combine(resultsDir, RunRecord.FileName);
+        if (TryLoad(latest) is { } current && (string?)current["id"] == id)
+        {
+            if (RunsIn(resultsDir).LastOrDefault() is { } previous) File.Copy(previous, latest, overwrite: true);
+            else Delete(latest);
+        }
+        return removed;
+    }
+
+    /// <summary>Whether <paramref name="id"/> has the form of a record id (<c>yyyyMMdd-HHmmss-</c> and 8 hex digits).</summary>
+    public static bool IsRecordId(string id) =>
+        id.Length == 24 && id[8] == '-' && id[15] == '-' && id[..8].All(char.IsAsciiDigit) && id[9..15].All(char.IsAsciiDigit) && id[16..].All(char.IsAsciiHexDigitLower);
+
     /// <summary>A record, or null when the file is missing, torn or not a run record (listings skip it; <see cref="Load"/> explains).</summary>
     public static JObject? TryLoad(string path)
     {
