@@ -23,7 +23,7 @@ public sealed class FashionMnistDatasetAction : IBuiltinAction
         if (env.Get("CM_DATASET_FASHION_MNIST_DOWNLOAD") == "yes")
         {
             folder = Path.Combine(context.WorkDir, "fashion-mnist");
-            await DownloadAsync(env, folder, cancellationToken);
+            await DownloadAsync(context, env, folder, cancellationToken);
         }
         else folder = env.Get("CM_DATASET_FASHION_MNIST_PATH", FashionMnist.DefaultFolder);
 
@@ -41,7 +41,7 @@ public sealed class FashionMnistDatasetAction : IBuiltinAction
         return new StepOutcome(newEnv, new JObject(), Version: "1.0", ValidatePaths: files);
     }
 
-    private static async Task DownloadAsync(ActionEnv env, string folder, CancellationToken ct)
+    private static async Task DownloadAsync(ActionContext context, ActionEnv env, string folder, CancellationToken ct)
     {
         Directory.CreateDirectory(folder);
         var bases = env.Require("CM_DATASET_FASHION_MNIST_URLS", "Set the mirror list (comma-separated base URLs) in the meta or with --env.CM_DATASET_FASHION_MNIST_URLS=...")
@@ -56,7 +56,8 @@ public sealed class FashionMnistDatasetAction : IBuiltinAction
                 Path.Combine(folder, file),
                 Md5: env.Require(md5Key, $"Set {md5Key} to the file's published MD5."),
                 Timeout: TimeSpan.FromSeconds(env.Double("CM_DOWNLOAD_TIMEOUT_S", 60)),
-                Retries: env.Int("CM_DOWNLOAD_RETRIES", 3));
+                Retries: env.Int("CM_DOWNLOAD_RETRIES", 3),
+                PartialPath: PartialDownloads.PathFor(context, file));
             var result = await downloader.DownloadAsync(request, null, ct);
             env.Say($"Downloaded {file} from {result.Source} ({result.Bytes} bytes, md5 verified).");
         }
