@@ -51,7 +51,7 @@ public sealed class ComplianceWorkflowTests(PipelineFixture fixture) : IClassFix
 
         // The open division skips compliance, so the official compliance check runs as for closed division: its
         // file, verdict and layout checks pass; its performance checks of the runs fail only the 600 s minimum of
-        // these short runs (as the official checker fails the short performance run itself; RealComplianceTreeTests
+        // these short runs (as the official checker fails the short performance run itself; FullSubmissionSlowTests
         // and ComplianceTreeTests pass it with full-length runs).
         var (closedExit, closedOutput) = OfficialCompliance.CheckAsClosed(submission, fixture.ResultsRoot, withPerformanceChecks: false);
         Assert.True(closedExit == 0, closedOutput);

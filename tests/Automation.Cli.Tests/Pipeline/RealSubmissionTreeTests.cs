@@ -16,7 +16,7 @@ public sealed class RealSubmissionTreeTests(PipelineFixture fixture) : IClassFix
     {
         var results = Path.Combine(fixture.ResultsRoot, "results");
         // Training (when this class's cache is cold), 600 s of performance run, the accuracy run; on a busy 2-core CI box.
-        // --compliance=no: TEST01 and TEST04 would add two more 600 s runs; RealComplianceTreeTests covers them.
+        // --compliance=no: TEST01 and TEST04 would add two more 600 s runs; FullSubmissionSlowTests (CM_SLOW_TESTS=1) covers them.
         var run = fixture.Json(TimeSpan.FromMinutes(25), "run", "script", "--tags=app,mlperf,inference,_fashion-mnist,_server,_submission", "--target_qps=500", "--max_reruns=0", $"--results_dir={results}", "--compliance=no", "--quiet");
         Assert.Equal("VALID", (string?)run["new_env"]!["CM_MLPERF_RESULT_VALIDITY"]);
         var detail = File.ReadAllText(Path.Combine((string)run["new_env"]!["CM_MLPERF_SCENARIO_RESULTS_DIR"]!, "performance", "run_1", "mlperf_log_detail.txt"));
