@@ -53,9 +53,7 @@ public static class ExploreCommand
             var spec = RunExperimentCommand.BuildSpec(engine, parse.GetValue(tags) ?? [], parse.GetValue(tagsOption), dir, null, null, [], axes);
             var plan = ExperimentPlan.Create(spec, Environment.CurrentDirectory, CmCommand.Current());
             var json = parse.GetValue(g.Json);
-            var done = 0;
-            var progress = new Progress(r => Console.Error.WriteLine(
-                $"[{Interlocked.Increment(ref done)}/{plan.Points.Count}] {r.Status,-9} {r.Point.Describe()}  {r.DurationSeconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"} s{(r.Error is null ? "" : "  " + r.Error)}"));
+            var progress = RunExperimentCommand.ConsoleProgress(plan.Points.Count);
             var result = new ExperimentRunner(new LocalBackend(parse.GetValue(parallel))).RunAsync(plan, parse.GetValue(force), progress, CancellationToken.None).GetAwaiter().GetResult();
 
             var points = result.Rows.Where(r => r.Status == PointStatus.Ok)
@@ -92,7 +90,7 @@ public static class ExploreCommand
         var columns = e.Axes.Select(a => a.Metric).ToList();
         var width = Math.Max(5, e.Points.Select(p => p.Label.Length).DefaultIfEmpty(0).Max());
         sb.AppendLine($"{e.Points.Count} of {total} points measured; objective {goal}{(bounds.Count > 0 ? "; constraints " + string.Join(", ", bounds) : "")}");
-        var headers = columns.Select(c => c + (Metrics.Unit(c) is { Length: > 0 } u ? $" ({u})" : "")).ToList();
+        var headers = columns.Select(Metrics.Title).ToList();
         sb.AppendLine($"  {"point".PadRight(width)}  {string.Join("  ", headers.Select(h => h.PadLeft(Math.Max(h.Length, 10))))}  front");
         var front = e.Front.ToHashSet();
         foreach (var p in e.Points)
@@ -138,20 +136,13 @@ public static class ExploreCommand
             var (x, y) = (e.Axes[1], e.Axes[0]);
             var front = e.Front.ToHashSet();
             var title = $"Exploration: {y.Metric} vs {x.Metric} (Pareto front in red)";
-            string Axis(ParetoAxis a) => a.Metric + (Metrics.Unit(a.Metric) is { Length: > 0 } u ? $" ({u})" : "");
             var svg = Records.Reports.Svg.SvgChart.Scatter(title, e.Points.Where(p => p.Metrics.ContainsKey(x.Metric) && p.Metrics.ContainsKey(y.Metric))
-                .Select(p => new Records.Reports.Svg.ScatterPoint(p.Label, p.Metrics[x.Metric], p.Metrics[y.Metric], front.Contains(p))).ToList(), Axis(x), Axis(y));
+                .Select(p => new Records.Reports.Svg.ScatterPoint(p.Label, p.Metrics[x.Metric], p.Metrics[y.Metric], front.Contains(p))).ToList(), Metrics.Title(x.Metric), Metrics.Title(y.Metric));
             var chart = new ReportChart("cm-explore.svg", title, svg);
             var model = (JObject)report.Model.DeepClone();
             ((JArray)model["charts"]!).Insert(0, new JObject { ["file"] = chart.File, ["title"] = chart.Title, ["svg"] = chart.Svg });
             report = new Report(model, [chart, .. report.Charts]);
         }
         return ReportRenderer.Write(report, resultsDir);
-    }
-
-    private sealed class Progress(Action<PointRecord> report) : IProgress<PointRecord>
-    {
-        private readonly Lock gate = new();
-        public void Report(PointRecord value) { lock (gate) report(value); }
     }
 }

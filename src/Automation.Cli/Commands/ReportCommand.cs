@@ -14,9 +14,6 @@ namespace Automation.Cli.Commands;
 /// </summary>
 public static class ReportCommand
 {
-    /// <summary>The accuracy target of an official benchmark, from the v6.1 rules.</summary>
-    public static readonly AccuracyTargets Targets = b => MlperfRules.Find(b) is { } rules ? (rules.AccuracyMetric, rules.AccuracyTarget) : null;
-
     public static Command Create(GlobalOptions g)
     {
         var inputs = new Argument<string[]>("results") { Description = "Results folders, submission trees, cm-run-record.json files, or a sweep's experiment.json", Arity = ArgumentArity.OneOrMore };
@@ -29,7 +26,7 @@ public static class ReportCommand
         command.SetAction(parse =>
         {
             var paths = parse.GetValue(inputs)!;
-            var table = ResultsReader.Read(paths.Where(Directory.Exists), Targets);
+            var table = ResultsReader.Read(paths.Where(Directory.Exists), MlperfRules.AccuracyTargets);
             var json = parse.GetValue(g.Json);
             if (!json && table.Count > 0) Console.Out.Write(ResultsTable.Text(table));
             var runs = ReportSources.Load(paths);

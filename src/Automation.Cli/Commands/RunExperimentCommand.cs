@@ -78,9 +78,7 @@ public static class RunExperimentCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                var done = 0;
-                var progress = new SyncProgress(r => Console.Error.WriteLine(
-                    $"[{Interlocked.Increment(ref done)}/{plan.Points.Count}] {r.Status,-9} {r.Point.Describe()}  {r.DurationSeconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"} s{(r.Error is null ? "" : "  " + r.Error)}"));
+                var progress = ConsoleProgress(plan.Points.Count);
                 var result = new ExperimentRunner(runner).RunAsync(plan, parse.GetValue(force), progress, cancel.Token).GetAwaiter().GetResult();
                 return Report(result.Rows, spec, json, result.Ran);
             }
@@ -200,6 +198,14 @@ public static class RunExperimentCommand
 
     private static string Summary(IEnumerable<PointRecord> rows) =>
         string.Join(", ", rows.GroupBy(r => r.Status).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Count()} {g.Key}"));
+
+    /// <summary>One stderr line per finished point, "[n/total] status point  seconds  error", for sweeps and explorations.</summary>
+    internal static IProgress<PointRecord> ConsoleProgress(int total)
+    {
+        var done = 0;
+        return new SyncProgress(r => Console.Error.WriteLine(
+            $"[{Interlocked.Increment(ref done)}/{total}] {r.Status,-9} {r.Point.Describe()}  {r.DurationSeconds?.ToString("0.00", CultureInfo.InvariantCulture) ?? "-"} s{(r.Error is null ? "" : "  " + r.Error)}"));
+    }
 
     /// <summary>IProgress that reports on the calling thread (Progress&lt;T&gt; would post to a thread pool and reorder lines).</summary>
     private sealed class SyncProgress(Action<PointRecord> report) : IProgress<PointRecord>

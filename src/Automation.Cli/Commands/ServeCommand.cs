@@ -60,7 +60,7 @@ public static class ServeCommand
             Port = port,
             Token = string.IsNullOrEmpty(token) ? null : token,
             ResultsRoots = resultsDirs.Select(d => Path.GetFullPath(d)).ToList(),
-            AccuracyTargets = ReportCommand.Targets,
+            AccuracyTargets = Mlperf.Submission.MlperfRules.AccuracyTargets,
         };
         DashboardServer server;
         try { server = await DashboardServer.StartAsync(options, ct); }

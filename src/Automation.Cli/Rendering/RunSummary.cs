@@ -47,10 +47,10 @@ public static class RunSummary
         if (env.TryGetValue("CM_MLPERF_RESULT_FAILURE", out var failure)) output.WriteLine($"  {"why".PadRight(width)}  {failure}");
         // The same table `cm report` prints, for the scenario this run wrote (headline by the scenario's rules).
         var dir = Get("CM_MLPERF_SCENARIO_RESULTS_DIR");
-        if (Directory.Exists(dir) && Results.ResultsReader.ScenarioFolders(dir).Any())
+        if (Directory.Exists(dir) && Results.ResultsReader.Read([dir], Mlperf.Submission.MlperfRules.AccuracyTargets) is { Count: > 0 } results)
         {
             output.WriteLine();
-            output.Write(Results.ResultsTable.Text(Results.ResultsReader.Read([dir], Commands.ReportCommand.Targets)));
+            output.Write(Results.ResultsTable.Text(results));
         }
     }
 

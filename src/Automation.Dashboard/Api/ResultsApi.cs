@@ -110,9 +110,8 @@ public sealed class ResultsApi(DashboardOptions options, RunIndex index)
         var y = Metric(ctx.Request.Query["y"].ToString(), "accuracy");
         var points = chosen.Select(e => new ExplorePoint(Label(e), e.Labels, e.Metrics))
             .Where(p => p.Metrics.ContainsKey(x) && p.Metrics.ContainsKey(y)).ToList();
-        string Title(string m) => Metrics.Unit(m) is { Length: > 0 } u ? $"{m} ({u})" : m;
-        return Svg(ctx, ReportBuilder.Scatter($"{Title(x)} vs {Title(y)} (Pareto front in red)", points,
-            [new ParetoAxis(x, Metrics.HigherIsBetter(x)), new ParetoAxis(y, Metrics.HigherIsBetter(y))], Title(x), Title(y)));
+        return Svg(ctx, ReportBuilder.Scatter($"{Metrics.Title(x)} vs {Metrics.Title(y)} (Pareto front in red)", points,
+            [new ParetoAxis(x, Metrics.HigherIsBetter(x)), new ParetoAxis(y, Metrics.HigherIsBetter(y))], Metrics.Title(x), Metrics.Title(y)));
     }
 
     private static string Metric(string asked, string fallback) =>

@@ -98,6 +98,10 @@ public static class MlperfRules
 
     public static BenchmarkRules? Find(string name) => Known.FirstOrDefault(b => b.Name == name);
 
+    /// <summary>The accuracy metric and target of an official benchmark, for the results table and summary.csv.</summary>
+    public static readonly Automation.Results.AccuracyTargets AccuracyTargets =
+        b => Find(b) is { } rules ? (rules.AccuracyMetric, rules.AccuracyTarget) : null;
+
     /// <summary>Required scenarios for a system type, or null when the benchmark is not run on that type.</summary>
     public static string[]? RequiredScenarios(BenchmarkRules rules, string systemType)
     {

@@ -92,7 +92,7 @@ public static class SubmissionGenerator
     /// <summary>SUB/summary.csv (the checker reads only folders at the tree's root, so the file does not disturb it).</summary>
     private static string WriteSummaryCsv(string submissionDir)
     {
-        var results = Automation.Results.ResultsReader.Read([submissionDir], b => MlperfRules.Find(b) is { } rules ? (rules.AccuracyMetric, rules.AccuracyTarget) : null);
+        var results = Automation.Results.ResultsReader.Read([submissionDir], MlperfRules.AccuracyTargets);
         JObject? System(Automation.Results.MlperfResult r)
         {
             var file = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(r.Folder)!)!)!)!, "systems", r.System + ".json");

@@ -19,6 +19,9 @@ public static class Metrics
 
     public static string Unit(string metric) => Units.GetValueOrDefault(metric, "");
 
+    /// <summary>"latency_p99 (ms)": a metric with its unit, for column headers and axis titles.</summary>
+    public static string Title(string metric) => Unit(metric) is { Length: > 0 } u ? $"{metric} ({u})" : metric;
+
     public static IReadOnlyDictionary<string, double> From(IReadOnlyDictionary<string, string> figures)
     {
         var m = new Dictionary<string, double>(StringComparer.Ordinal);
