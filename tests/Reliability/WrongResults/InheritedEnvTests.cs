@@ -126,4 +126,59 @@ public sealed class InheritedEnvTests
         }
         return probes;
     }
+
+    /// <summary>
+    /// The issue's own reproduction, offline (LoadGen from the vendored archive; about a minute for its build): an
+    /// official-only Offline benchmark first, then a plain one, which must run every scenario with both engines.
+    /// </summary>
+    [OfficialLoadGenFact]
+    public void Item01_after_an_official_offline_benchmark_a_plain_one_still_runs_every_scenario_with_both_engines()
+    {
+        var cache = Directory.CreateTempSubdirectory("cm-item01-cache-").FullName;
+        var results = Directory.CreateTempSubdirectory("cm-item01-results-").FullName;
+        try
+        {
+            string[] offline = [$"--env.CM_MLPERF_LOADGEN_SOURCE={OfficialLoadGenFactAttribute.Archive}", "--cache-dir", cache, "--quiet", "-j"];
+            string[] tiny = ["--min_duration_ms=100", "--server_targets=2000,4000", "--offline_expected_qps=100000",
+                "--singlestream_expected_latency_ns=10000", "--multistream_expected_latency_ns=20000", "--qsl_size=64"];
+            var first = CmProcess.Run(RepoPaths.Root, null, TimeSpan.FromMinutes(10),
+                ["run", "script", "--tags=benchmark,mlperf,loadgen,_null-sut,_offline,_loadgen-official", "--min_duration_ms=200", $"--results_dir={Path.Combine(results, "first")}", .. offline]);
+            Assert.True(first.ExitCode == 0, first.All);
+
+            var plain = CmProcess.Run(RepoPaths.Root, null, TimeSpan.FromMinutes(5),
+                ["run", "script", "--tags=benchmark,mlperf,loadgen", $"--results_dir={Path.Combine(results, "plain")}", .. tiny, .. offline]);
+            Assert.True(plain.ExitCode == 0, plain.All);
+            var json = JObject.Parse(plain.Stdout);
+            var loadgen = ((JArray)json["steps"]!).Single(s => (string?)s["script"] == "get-mlperf-inference-loadgen");
+            Assert.True((bool)loadgen["from_cache"]!);
+            Assert.Equal("native,official", (string?)json["new_env"]!["CM_MLPERF_LOADGEN_BENCHMARK_ENGINES"]);
+            Assert.Equal("Offline,Server,SingleStream,MultiStream", (string?)json["new_env"]!["CM_MLPERF_LOADGEN_BENCHMARK_SCENARIOS"]);
+            foreach (var engine in new[] { "native", "official" })
+                foreach (var scenario in new[] { "Offline", "SingleStream", "MultiStream" })
+                    Assert.True(File.Exists(Path.Combine(results, "plain", engine, scenario, "mlperf_log_summary.txt")), $"{engine}/{scenario}");
+
+            var entry = JObject.Parse(File.ReadAllText(Path.Combine((string)loadgen["dir"]!, "entry.json")));
+            Assert.DoesNotContain(((JObject)entry["env"]!).Properties(), p => p.Name.StartsWith("CM_MLPERF_LOADGEN_BENCHMARK_", StringComparison.Ordinal));
+        }
+        finally
+        {
+            foreach (var dir in new[] { cache, results })
+                try { Directory.Delete(dir, true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+    }
+}
+
+/// <summary>A fact skipped, with the reason, where the official LoadGen cannot be built offline (no vendored archive or no toolchain).</summary>
+public sealed class OfficialLoadGenFactAttribute : FactAttribute
+{
+    public static string Archive => Path.Combine(RepoPaths.SharedVendor, "mlperf-inference-loadgen-b66003e.tar.gz");
+
+    public OfficialLoadGenFactAttribute()
+    {
+        if (!File.Exists(Archive)) Skip = $"needs the vendored official LoadGen {Archive}";
+        else if (new[] { "cmake", "g++", "python3" }.FirstOrDefault(t => !OnPath(t)) is { } missing) Skip = $"needs {missing} to build the official LoadGen (apt-get install cmake g++ python3)";
+    }
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Any(d => File.Exists(Path.Combine(d, tool)));
 }
