@@ -39,20 +39,18 @@ internal static class CacheEntryJson
         return o.ToString(Formatting.Indented);
     }
 
-    /// <summary>SHA-256 of everything in entry.json but content_sha256 itself, with object properties sorted.</summary>
+    /// <summary>
+    /// SHA-256 of entry.json as compact JSON without content_sha256, properties in the order written: whitespace does
+    /// not count, any change of a value does. (The property is taken out and put back, so nothing is copied.)
+    /// </summary>
     private static string ContentHash(JObject entry)
     {
-        var content = (JObject)Canonical(entry);
-        content.Remove("content_sha256");
-        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(content.ToString(Formatting.None))));
+        var recorded = entry.Property("content_sha256");
+        recorded?.Remove();
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(entry.ToString(Formatting.None))));
+        if (recorded is not null) entry.Add(recorded);
+        return hash;
     }
-
-    private static JToken Canonical(JToken token) => token switch
-    {
-        JObject o => new JObject(o.Properties().OrderBy(p => p.Name, StringComparer.Ordinal).Select(p => new JProperty(p.Name, Canonical(p.Value)))),
-        JArray a => new JArray(a.Select(Canonical)),
-        _ => token.DeepClone(),
-    };
 
     /// <summary>Parses entry.json; throws <see cref="InvalidDataException"/> or <see cref="JsonException"/> when corrupt.</summary>
     public static CacheEntry Read(string text, string expectedKey, string folder)

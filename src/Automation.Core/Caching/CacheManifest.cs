@@ -71,30 +71,44 @@ public static class CacheManifest
     /// </summary>
     public static string? FindChange(string folder, IReadOnlyList<ManifestFile> recorded, bool hashAll)
     {
-        foreach (var r in recorded)
+        if (recorded.Count < ParallelFrom) return Enumerable.Range(0, recorded.Count).Select(i => Check(folder, recorded[i], hashAll)).FirstOrDefault(c => c is not null);
+        // A large entry (a dataset, a toolchain) is checked on every core; Break still lets every lower index finish,
+        // so the change reported is the first in the manifest's order, as in the sequential case.
+        var changes = new string?[recorded.Count];
+        Parallel.For(0, recorded.Count, (i, loop) =>
         {
-            var outside = System.IO.Path.IsPathRooted(r.Path);
-            var full = outside ? r.Path : System.IO.Path.Combine(folder, r.Path);
-            try
-            {
-                if (Change(r, full, outside, hashAll) is { } change) return change;
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                return $"{full} cannot be read: {e.Message}";
-            }
+            if ((changes[i] = Check(folder, recorded[i], hashAll)) is not null) loop.Break();
+        });
+        return changes.FirstOrDefault(c => c is not null);
+    }
+
+    /// <summary>Below this many files one thread checks them: starting the others would cost more than it saves.</summary>
+    private const int ParallelFrom = 512;
+
+    private static string? Check(string folder, ManifestFile r, bool hashAll)
+    {
+        var outside = System.IO.Path.IsPathRooted(r.Path);
+        var full = outside ? r.Path : System.IO.Path.Combine(folder, r.Path);
+        try
+        {
+            return Change(r, full, outside, hashAll);
         }
-        return null;
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"{full} cannot be read: {e.Message}";
+        }
     }
 
     private static string? Change(ManifestFile r, string full, bool outside, bool hashAll)
     {
+        // One lstat answers existence, size, time and "is a link" for the usual case, a regular file.
         var file = new FileInfo(full);
+        var isLink = file.Exists || Directory.Exists(full) ? (file.Attributes & FileAttributes.ReparsePoint) != 0 : file.LinkTarget is not null;
         if (r.LinkTarget is { } target)
-            return file.LinkTarget == target ? null
-                : file.LinkTarget is { } now ? $"{full} links to {now}, {target} when the entry was built"
+            return isLink && file.LinkTarget == target ? null
+                : isLink ? $"{full} links to {file.LinkTarget}, {target} when the entry was built"
                 : $"{full} (a link to {target}) is gone";
-        if (file.LinkTarget is not null)
+        if (isLink)
         {
             if (!outside) return $"{full} became a symbolic link";
             file = file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;

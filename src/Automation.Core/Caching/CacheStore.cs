@@ -46,6 +46,7 @@ public sealed class CacheStore
 
     private CacheEntry? TryGet(string key, HashSet<string> checking)
     {
+        if (_checked.TryGetValue(key, out var known) && File.Exists(EntryFile(key))) return known;
         var entry = ReadCommitted(key, out var unreadable);
         if (entry is null)
         {
@@ -54,11 +55,10 @@ public sealed class CacheStore
             Purge(Invalidate(key));
             return null;
         }
-        if (_reusable.Contains(key) || checking.Contains(key)) return entry;
-        checking.Add(key);
+        if (!checking.Add(key)) return entry;
         if (FindProblem(entry, _options.VerifyOnReuse, dep => TryGet(dep, checking) is not null) is not { } problem)
         {
-            _reusable.Add(key);
+            _checked[key] = entry;
             return entry;
         }
         if (problem.Kind == CacheProblemKind.Modified)
@@ -67,8 +67,11 @@ public sealed class CacheStore
         return null;
     }
 
-    /// <summary>Entries this store found reusable: an entry several calls reach is checked once per process.</summary>
-    private readonly HashSet<string> _reusable = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Entries this store found reusable, so that an entry several calls (and the dry-run, the run record) reach is read
+    /// and checked once per store; dropped when the entry is invalidated or rebuilt.
+    /// </summary>
+    private readonly Dictionary<string, CacheEntry> _checked = new(StringComparer.Ordinal);
 
     /// <summary>Like the other overload, and records the key's named inputs in the entry unless the build did.</summary>
     public Task<CacheEntry> GetOrBuildAsync(BuiltCacheKey key, Func<string, CancellationToken, Task<CacheEntryDraft>> build, CancellationToken ct = default) =>
@@ -90,6 +93,7 @@ public sealed class CacheStore
         using var held = await FileLock.AcquireAsync(LockFile(key), _options.LockTimeout, ct).ConfigureAwait(false);
         if (TryGet(key) is { } builtMeanwhile) return builtMeanwhile;
         var folder = EntryFolder(key);
+        _checked.Remove(key);
         FolderTree.Delete(folder);
         Directory.CreateDirectory(folder);
         try
@@ -326,7 +330,7 @@ public sealed class CacheStore
         var seen = new HashSet<string>(doomed, StringComparer.Ordinal);
         for (var i = 0; i < doomed.Count; i++) doomed.AddRange(dependents[doomed[i]].Where(seen.Add));
         foreach (var k in doomed) AtomicFile.TryDelete(EntryFile(k));
-        _reusable.ExceptWith(doomed);
+        foreach (var k in doomed) _checked.Remove(k);
         _index.Remove(doomed);
         return doomed;
     }

@@ -227,9 +227,10 @@ public sealed class Executor(
         string? version = node.PlannedVersion;
         string? scriptName = null;
         var extraTags = new List<string>();
+        var own = new ProducedEnv(host.PathListSeparator);
 
         await HookAsync("predeps");
-        await RunDepsAsync(prepared, DepPhase.Deps, env, state, run, edges, ct);
+        await RunDepsAsync(prepared, DepPhase.Deps, env, state, run, edges, ct, own);
         foreach (var file in script.CleanFiles) fileSystem.DeleteFile(Path.Combine(workDir, file));
         if (scriptHooks.Contains("preprocess"))
         {
@@ -241,14 +242,15 @@ public sealed class Executor(
         var validate = new List<string>();
         if (script.Detect is { } detectJson)
         {
-            var detected = await DetectAsync(prepared, detectJson, env, state, run, edges, ct);
+            var detected = await DetectAsync(prepared, detectJson, env, state, run, edges, own, ct);
             EnvRules.MergeInto(env, detected.Env, host.PathListSeparator);
+            own.Record(detected.Env);
             version = detected.Version.Original;
             evidence = detected.Evidence.ToJson();
             evidence["candidates"] = new JArray(detected.Candidates.Select(c => c.ToJson()));
             validate.Add(detected.Path);
         }
-        await RunDepsAsync(prepared, DepPhase.Prehook, env, state, run, edges, ct);
+        await RunDepsAsync(prepared, DepPhase.Prehook, env, state, run, edges, ct, own);
         if (script.Builtin is { } builtinName)
         {
             var action = builtins.Find(builtinName) ?? throw new AutomationException(
@@ -258,6 +260,7 @@ public sealed class Executor(
             using (var log = UrlCredentials.Redacting(fileSystem.AppendText(Path.Combine(workDir, StepRunner.LogName))))
                 result = await action.RunAsync(new ActionContext(node, env, state, workDir, log, run.Options.Quiet), ct);
             EnvRules.MergeInto(env, result.NewEnv, host.PathListSeparator);
+            own.Record(result.NewEnv);
             state.Merge(result.NewState);
             version = result.Version ?? version;
             evidence = result.Evidence ?? evidence;
@@ -267,14 +270,15 @@ public sealed class Executor(
         {
             var produced = await runner.RunAsync(node.Script, runScript, env, workDir, run.Options.Quiet, ct, state);
             EnvRules.MergeInto(env, produced, host.PathListSeparator);
+            own.Record(produced);
             state.Merge(runner.ReadState(workDir, script.Alias));
         }
-        await RunDepsAsync(prepared, DepPhase.Posthook, env, state, run, edges, ct);
+        await RunDepsAsync(prepared, DepPhase.Posthook, env, state, run, edges, ct, own);
         await HookAsync("postprocess");
-        await RunDepsAsync(prepared, DepPhase.Post, env, state, run, edges, ct);
+        await RunDepsAsync(prepared, DepPhase.Post, env, state, run, edges, ct, own);
 
         if (version is null && env.TryGetValue(EngineKeys.For(script).Version, out var v) && node.PlannedVersion is null) version = v;
-        var exported = WithoutInherited(EnvRules.Export(env, prepared.NewEnvKeys), prepared);
+        var exported = own.WithoutInherited(EnvRules.Export(env, prepared.NewEnvKeys), prepared);
         var exportedState = new JObject(state.Properties().Where(p => EnvRules.MatchesAny(p.Name, prepared.NewStateKeys)));
         foreach (var key in script.ValidateEnvPaths)
             if (exported.TryGetValue(key, out var p) && p.Length > 0) validate.Add(p);
@@ -291,6 +295,7 @@ public sealed class Executor(
 
         async Task<HookResult> RunHookAsync(string hook)
         {
+            var before = new Dictionary<string, string>(env, StringComparer.Ordinal);
             var result = await hooks.RunAsync(new HookCall(hook, prepared, env, state, workDir)
             {
                 LogPath = Path.Combine(workDir, StepRunner.LogName),
@@ -299,27 +304,13 @@ public sealed class Executor(
                 ScriptTags = prepared.Request?.ScriptTags ?? [],
                 Access = (request, token) => AccessAsync(request, prepared, env, run, token),
             }, ct);
+            own.RecordChanges(before, env);
             version = result.Version ?? version;
             scriptName = result.ScriptName ?? scriptName;
             extraTags.AddRange(result.ExtraCacheTags);
             if (result.Meta is { } meta) prepared = HookRequests.WithDepsFrom(prepared, meta);
             return result;
         }
-    }
-
-    /// <summary>
-    /// What the script itself produced or changed, without the keys its caller handed down unchanged: a wildcard in
-    /// new_env_keys (`CM_MLPERF_LOADGEN_*`) would otherwise store a caller's settings in the cache entry and hand them
-    /// to every later run. MLCFlow keeps them; this is a deliberate difference (docs/cm-compatibility.md). A key the
-    /// script's own meta or variations set is the script's, even with the caller's value.
-    /// </summary>
-    private static Dictionary<string, string> WithoutInherited(Dictionary<string, string> exported, PreparedCall prepared)
-    {
-        if (prepared.Request?.Env is not { Count: > 0 } incoming) return exported;
-        var own = prepared.Script.Env.Keys.Concat(prepared.ActiveVariations.SelectMany(v => v.Body.Env.Keys)).ToHashSet(StringComparer.Ordinal);
-        foreach (var (key, value) in exported.ToList())
-            if (incoming.TryGetValue(key, out var handed) && handed == value && !own.Contains(key)) exported.Remove(key);
-        return exported;
     }
 
     /// <summary>
@@ -371,7 +362,7 @@ public sealed class Executor(
         edges.Where(e => !e.Skipped).SelectMany(e => e.Node.IsCached ? [e.Node.Key] : CachedDepKeys(e.Node.Deps)).Distinct(StringComparer.Ordinal).ToList();
 
     /// <summary>Detects the tool; when nothing fits and the script has install_deps, installs it and detects again.</summary>
-    private async Task<DetectionResult> DetectAsync(PreparedCall prepared, JObject detectJson, Dictionary<string, string> env, JObject state, RunState run, List<PlanEdge> edges, CancellationToken ct)
+    private async Task<DetectionResult> DetectAsync(PreparedCall prepared, JObject detectJson, Dictionary<string, string> env, JObject state, RunState run, List<PlanEdge> edges, ProducedEnv own, CancellationToken ct)
     {
         var node = prepared.Node;
         var spec = DetectSpecParser.Parse(detectJson, node.Script.MetaFile, node.Script.Alias);
@@ -386,7 +377,7 @@ public sealed class Executor(
                 .Where(c => c is not null).Select(c => c!.Script.Alias + string.Concat(c.Variations.Select(v => ",_" + v))));
             try
             {
-                await RunDepsAsync(prepared, DepPhase.Install, env, state, run, edges, ct);
+                await RunDepsAsync(prepared, DepPhase.Install, env, state, run, edges, ct, own);
             }
             catch (AutomationException failed)
             {
@@ -406,7 +397,7 @@ public sealed class Executor(
 
     /// <summary>Each dep of the phase is decided now, with the env as earlier deps and hooks left it, then run.</summary>
     private async Task RunDepsAsync(PreparedCall prepared, DepPhase phase, Dictionary<string, string> env, JObject state, RunState run,
-        List<PlanEdge> edges, CancellationToken ct, bool onlyDynamic = false)
+        List<PlanEdge> edges, CancellationToken ct, ProducedEnv? own = null, bool onlyDynamic = false)
     {
         foreach (var dep in prepared.Phase(phase))
         {
@@ -423,6 +414,7 @@ public sealed class Executor(
                 // An optional dep that cannot run (no GPU, no driver) reports itself unavailable instead of failing the parent.
                 var unavailable = new Dictionary<string, string>(decision.Call.Script.UnavailableEnv, StringComparer.Ordinal) { ["CM_TMP_UNAVAILABLE_REASON"] = e.Message };
                 EnvRules.MergeInto(env, unavailable, host.PathListSeparator);
+                own?.Record(unavailable);
                 run.Options.Warn?.Invoke($"optional dep '{decision.Call.Script.Alias}' of '{prepared.Script.Alias}' is unavailable: {e.Message}");
                 continue;
             }
@@ -433,6 +425,7 @@ public sealed class Executor(
             }
             edges.Add(new PlanEdge(phase, dep, child.Node));
             EnvRules.MergeInto(env, child.Record.Outcome.NewEnv, host.PathListSeparator);
+            own?.Record(child.Record.Outcome.NewEnv);
             state.Merge(child.Record.Outcome.NewState);
         }
     }

@@ -66,6 +66,24 @@ public sealed class CacheIntegrityTests : IDisposable
     }
 
     [Fact]
+    public async Task AnEntryOfManyFilesIsCheckedInParallelAndReportsTheFirstChange()
+    {
+        var key = TempCache.Key("many");
+        var entry = await Store().GetOrBuildAsync(key, (folder, _) =>
+        {
+            for (var i = 0; i < 1500; i++) File.WriteAllText(Path.Combine(folder, $"f{i:D4}"), i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            return Task.FromResult(new CacheEntryDraft { ScriptUid = "u", ScriptAlias = "dataset" });
+        });
+        Assert.Equal(1500, entry.Files!.Count);
+        Assert.NotNull(Store().TryGet(key));
+
+        File.Delete(Path.Combine(entry.Path, "f1400"));
+        File.WriteAllText(Path.Combine(entry.Path, "f0700"), "changed");
+        Assert.Null(Store().TryGet(key));
+        Assert.Contains("f0700", Assert.Single(_warnings));
+    }
+
+    [Fact]
     public async Task ATouchedButUnchangedFileIsStillReused()
     {
         var key = TempCache.Key("a");
