@@ -13,6 +13,8 @@ namespace Automation.Core.World;
 /// wants to reuse the folder takes it exclusively first, so it waits until the last process of a dead run is gone
 /// (<see cref="BusyFileName"/>).</item>
 /// </list>
+/// The watcher is forked twice, so it is nobody's child in the step: a command that waits for all its children
+/// (wait(-1) after an exec) does not wait for it.
 /// The command gets /dev/null as stdin, as before (it had an empty pipe). The script is a constant and the command
 /// and its arguments are passed as data ("$@"), never spliced into a shell line.
 /// </summary>
@@ -26,7 +28,7 @@ public static class SessionWrapper
         if [ -n "$busy" ] && [ -d "${busy%/*}" ] && command -v flock >/dev/null 2>&1; then exec 9>>"$busy" && flock -s -w 10 9; fi
         exec 3<&0 0</dev/null
         leader=$$
-        (
+        ( (
           trap '' TERM INT HUP
           exec 9>&- >/dev/null 2>&1
           running() {
@@ -40,7 +42,7 @@ public static class SessionWrapper
           i=0
           while running && [ "$i" -lt 20 ]; do sleep 0.1; i=$((i+1)); done
           kill -KILL 0
-        ) &
+        ) & )
         exec 3<&- "$@"
         """;
 

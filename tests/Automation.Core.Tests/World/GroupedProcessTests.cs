@@ -45,6 +45,14 @@ public sealed class GroupedProcessTests : IDisposable
     }
 
     [UnixSessionFact]
+    public async Task A_command_that_waits_for_any_child_is_not_kept_waiting_by_the_watcher()
+    {
+        // The command is exec'd in place of the wrapper, so it inherits the wrapper's children; the watcher is not one.
+        var result = await Run(Bash("""exec perl -e 'print wait(), "\n"'""", TimeSpan.FromSeconds(20)));
+        Assert.Equal((0, "-1\n"), (result.ExitCode, result.StandardOutput));
+    }
+
+    [UnixSessionFact]
     public async Task A_missing_command_is_exit_code_127_with_the_reason()
     {
         var result = await Run(new ProcessRequest("no-such-command-here", [], dir, OwnProcessGroup: true));
