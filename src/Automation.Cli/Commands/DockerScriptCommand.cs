@@ -46,7 +46,7 @@ public static class DockerScriptCommand
             var runLine = string.Join(' ', files.RunCommand.Select(StrictTemplate.ShellQuote));
             Console.Out.WriteLine($"Dockerfile for {alias} ({(files.Packages.Count == 0 ? "no system packages" : string.Join(' ', files.Packages))}): {dockerfile}\n  build: {buildLine}\n  run:   {runLine}");
             if (!parse.GetValue(build)) return 0;
-            if (DockerfileGenerator.FindOnPath("docker", Environment.GetEnvironmentVariable("PATH")) is null)
+            if (Automation.Core.World.Executables.FindOnPath("docker", Environment.GetEnvironmentVariable("PATH")) is null)
                 throw new AutomationException($"`docker` is not installed (not found on PATH), so the image was not built; the Dockerfile is at {dockerfile}",
                     fix: $"Install Docker Engine (or Podman with the podman-docker package), then run: {buildLine}");
             var result = CliWrapProcessRunner.Instance.RunAsync(new ProcessRequest("docker", files.BuildCommand.Skip(1).ToList(), engine.Workspace.Root, StreamToConsole: true)).GetAwaiter().GetResult();

@@ -59,13 +59,22 @@ public static class RunScriptCommand
                 CachedOutcome = n => cache.TryGet(n)?.Outcome,
             };
             RunResult? result = null;
+            using var signals = new SignalCancellation();
             try
             {
                 var plan = recorder.Plan = engine.Resolver.Resolve(request);
                 var lockFile = LockedRun.Check(parse.GetValue(locked), plan, cache);
-                result = engine.CreateExecutor(cache).RunAsync(engine.Resolver.RootCall(request), engine.ExecutionOptions(quiet) with { OnStep = recorder.OnStep }).GetAwaiter().GetResult();
+                result = engine.CreateExecutor(cache).RunAsync(engine.Resolver.RootCall(request), engine.ExecutionOptions(quiet) with { OnStep = recorder.OnStep }, signals.Token).GetAwaiter().GetResult();
                 LockedRun.CheckAfter(parse.GetValue(locked), lockFile, result);
                 if (parse.GetValue(lockOut) is { } lockPath) LockedRun.Write(lockPath, plan, request, result);
+            }
+            catch (OperationCanceledException e) when (signals.Received is not null)
+            {
+                // Ctrl-C/TERM: the running step's process group is gone by now; say what was stopped, record it.
+                var cancelled = signals.Describe(e);
+                Console.Error.WriteLine($"cm: {cancelled.Message}");
+                recorder.Write(result, cancelled);
+                return cancelled.ExitCode;
             }
             catch (Exception e)
             {

@@ -94,6 +94,7 @@ public sealed class CacheStore
         if (TryGet(key) is { } builtMeanwhile) return builtMeanwhile;
         var folder = EntryFolder(key);
         _checked.Remove(key);
+        await WaitForLeftoverProcessesAsync(folder, ct).ConfigureAwait(false);
         FolderTree.Delete(folder);
         Directory.CreateDirectory(folder);
         try
@@ -342,6 +343,27 @@ public sealed class CacheStore
         {
             using var held = FileLock.TryAcquire(LockFile(key));
             if (held is not null && !File.Exists(EntryFile(key))) FolderTree.TryDelete(EntryFolder(key));
+        }
+    }
+
+    /// <summary>
+    /// An uncommitted folder may be what a killed run left (kill -9 of cm: its lock went with it). Its processes are
+    /// being ended by their watcher; until the last is gone they hold the folder's busy file (SessionWrapper), and
+    /// wiping the folder before then would let them write into this build.
+    /// </summary>
+    private async Task WaitForLeftoverProcessesAsync(string folder, CancellationToken ct)
+    {
+        var busy = Path.Combine(folder, SessionWrapper.BusyFileName);
+        if (!File.Exists(busy)) return;
+        try
+        {
+            using var free = await FileLock.AcquireAsync(busy, _options.LeftoverProcessTimeout, ct).ConfigureAwait(false);
+        }
+        catch (AutomationException e) when (e.File == busy)
+        {
+            throw new AutomationException(
+                $"Processes of an earlier, stopped build still use {folder} after {_options.LeftoverProcessTimeout.TotalSeconds:0} s, so it cannot be rebuilt",
+                file: busy, fix: $"Find them with `fuser -v {busy}` and stop them, then run again.", inner: e);
         }
     }
 

@@ -7,6 +7,10 @@ public sealed record CacheStoreOptions
     /// <summary>How long to wait for another process building the same entry; builds may download gigabytes.</summary>
     public TimeSpan LockTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
+    /// <summary>How long a build waits for the processes of a killed build of the same entry to end (their watcher
+    /// ends them within seconds; longer means one left its process group and still holds the folder).</summary>
+    public TimeSpan LeftoverProcessTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The index lock is held only for an append, so a long wait means something is wrong.</summary>
     public TimeSpan IndexLockTimeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using Automation.Core.Errors;
 using Automation.Core.Execution;
+using Automation.Core.World;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
 
@@ -20,6 +21,7 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
     private readonly Stack<(TextWriter? Log, bool Quiet)> logs = new();
     private readonly List<string> recentStderr = [];
     private Process? child;
+    private bool grouped;
     private int nextId;
 
     /// <summary>How many times a child was started (a fully cached run starts none).</summary>
@@ -77,7 +79,12 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
     {
         if (child is { HasExited: false }) return child;
         var folder = CustomizeHostFiles.Materialize(hostFilesRoot);
-        var info = new ProcessStartInfo(python)
+        // In its own session where we can (util-linux setsid execs in place, so the child's pid is its group):
+        // cancelling a hook ends whatever it started, and the host ends its group itself when cm dies
+        // (cm_customize_host.watch_engine). setsid would report a missing python only as exit code 1, so it is
+        // looked up first.
+        grouped = SessionWrapper.Available && (python.Contains('/') ? File.Exists(python) : Executables.FindOnPath(python, Environment.GetEnvironmentVariable("PATH")) is not null);
+        var info = new ProcessStartInfo(grouped ? SessionWrapper.SetsidPath! : python)
         {
             ArgumentList = { "-u", "-X", "utf8", Path.Combine(folder, CustomizeHostFiles.EntryScript) },
             RedirectStandardInput = true,
@@ -88,6 +95,7 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
             StandardOutputEncoding = System.Text.Encoding.UTF8,
             StandardErrorEncoding = System.Text.Encoding.UTF8,
         };
+        if (grouped) info.ArgumentList.Insert(0, python);
         // Library folders stay as they are: no __pycache__ written into them (it would change their content hashes).
         info.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
         info.Environment["PYTHONIOENCODING"] = "utf-8";
@@ -143,10 +151,11 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
         {
             line = await process.StandardOutput.ReadLineAsync(ct);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException e)
         {
+            var group = grouped ? process.Id : (int?)null;
             Kill();
-            throw;
+            throw new StepCancelledException(call.Call.Script.Alias, $"customize.py {call.Hook}()", group, e.CancellationToken);
         }
         if (line is null)
         {
@@ -187,13 +196,19 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
 
     private static string Shorten(string text) => text.Length <= 200 ? text : text[..200] + "…";
 
+    /// <summary>Ends the host and, when it has its own group, everything its hooks started; returns once they are gone.</summary>
     private void Kill()
     {
         try
         {
-            if (child is { HasExited: false }) child.Kill(entireProcessTree: true);
+            if (child is { HasExited: false } process)
+            {
+                if (grouped) ProcessGroups.StopAsync(process.Id, ProcessGroups.Grace).GetAwaiter().GetResult();
+                else process.Kill(entireProcessTree: true);
+            }
         }
         catch (InvalidOperationException) { }
+        child?.Dispose();
         child = null;
     }
 
@@ -204,7 +219,7 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
             try
             {
                 process.StandardInput.WriteLine("""{"op":"shutdown"}""");
-                if (!process.WaitForExit(2000)) process.Kill(entireProcessTree: true);
+                if (!process.WaitForExit(2000)) Kill();
             }
             catch (IOException) { Kill(); }
             catch (InvalidOperationException) { }

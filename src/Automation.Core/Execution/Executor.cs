@@ -68,6 +68,7 @@ public sealed class Executor(
 
     private async Task<Step> CallAsync(CallRequest request, RunState run, CancellationToken ct)
     {
+        ct.ThrowIfCancellationRequested();
         var prepared = CallPreparer.Prepare(request);
         var node = prepared.Node;
         if (run.Done.TryGetValue(node.Id, out var done))

@@ -68,10 +68,27 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
         var logPath = Path.Combine(workDir, LogName);
         fileSystem.DeleteFile(logPath);
         var processEnv = EnvRules.ForProcess(env, host.Variables, host.PathListSeparator);
+        // Its own process group: cancelling, or cm's death, ends everything the script started, so nothing of a
+        // stopped run can write into a folder the next run builds in (issue 17, item 2).
+        var busyFile = Path.Combine(workDir, World.SessionWrapper.BusyFileName);
         var request = host.IsWindows
             ? new ProcessRequest("cmd.exe", ["/d", "/c", runScript], workDir, processEnv, logPath, !quiet)
-            : new ProcessRequest("bash", [runScript], workDir, processEnv, logPath, !quiet);
-        var result = await processes.RunAsync(request, ct);
+            : new ProcessRequest("bash", [runScript], workDir, processEnv, logPath, !quiet, OwnProcessGroup: true, BusyFile: busyFile);
+        ProcessResult result;
+        try
+        {
+            result = await processes.RunAsync(request, ct);
+        }
+        catch (ProcessCancelledException e)
+        {
+            throw new StepCancelledException(script.Alias, Path.GetFileName(runScript), e.ProcessGroup, e.CancellationToken);
+        }
+        finally
+        {
+            // What the script left running on purpose keeps its lock on the unlinked file and blocks nobody.
+            try { fileSystem.DeleteFile(busyFile); }
+            catch (IOException) { }
+        }
         if (result.ExitCode != 0)
         {
             var lines = result.CombinedOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(12).ToList();

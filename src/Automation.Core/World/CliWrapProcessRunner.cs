@@ -1,40 +1,22 @@
 using System.ComponentModel;
-using System.Text;
-using Automation.Core.Security;
 using CliWrap;
 
 namespace Automation.Core.World;
 
+/// <summary>The real processes: CliWrap for plain requests, <see cref="GroupedProcess"/> for those with their own process group.</summary>
 public sealed class CliWrapProcessRunner : IProcessRunner
 {
     public static CliWrapProcessRunner Instance { get; } = new();
 
     public async Task<ProcessResult> RunAsync(ProcessRequest request, CancellationToken cancellationToken = default)
     {
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        using var log = request.LogPath is null ? null : OpenLog(request.LogPath);
-        var logLock = new object();
-
-        void OnOut(string line)
-        {
-            stdout.AppendLine(line);
-            if (request.StreamToConsole) Console.Error.WriteLine(line);
-            if (log is not null) lock (logLock) log.WriteLine(UrlCredentials.Redact(line));
-        }
-
-        void OnErr(string line)
-        {
-            stderr.AppendLine(line);
-            if (request.StreamToConsole) Console.Error.WriteLine(line);
-            if (log is not null) lock (logLock) log.WriteLine(UrlCredentials.Redact(line));
-        }
-
+        if (request.OwnProcessGroup && SessionWrapper.Available) return await GroupedProcess.RunAsync(request, cancellationToken);
+        using var output = new ProcessOutput(request);
         var command = Cli.Wrap(request.FileName)
             .WithArguments(request.Arguments)
             .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToDelegate(OnOut))
-            .WithStandardErrorPipe(PipeTarget.ToDelegate(OnErr));
+            .WithStandardOutputPipe(PipeTarget.ToDelegate(output.Out))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(output.Err));
         if (request.WorkingDirectory is not null) command = command.WithWorkingDirectory(request.WorkingDirectory);
         if (request.Environment is not null)
             command = command.WithEnvironmentVariables(request.Environment.ToDictionary(kv => kv.Key, kv => (string?)kv.Value));
@@ -46,7 +28,7 @@ public sealed class CliWrapProcessRunner : IProcessRunner
         try
         {
             var result = await command.ExecuteAsync(linked.Token);
-            return new ProcessResult(result.ExitCode, stdout.ToString(), stderr.ToString());
+            return output.Result(result.ExitCode);
         }
         catch (Win32Exception e)
         {
@@ -58,13 +40,7 @@ public sealed class CliWrapProcessRunner : IProcessRunner
         }
         catch (OperationCanceledException) when (timeout?.IsCancellationRequested == true)
         {
-            return new ProcessResult(124, stdout.ToString(), stderr + $"timed out after {request.Timeout}");
+            return output.Result(124, $"timed out after {request.Timeout}");
         }
-    }
-
-    private static StreamWriter OpenLog(string path)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        return new StreamWriter(path, append: true) { AutoFlush = true };
     }
 }

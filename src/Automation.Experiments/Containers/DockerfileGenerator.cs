@@ -107,16 +107,4 @@ public static partial class DockerfileGenerator
     // An image reference: [registry[:port]/]name[:tag][@digest], without spaces or control characters.
     [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._\-/:@]*$")]
     private static partial System.Text.RegularExpressions.Regex ImageName();
-
-    /// <summary>Looks for an executable on PATH the way a shell does.</summary>
-    public static string? FindOnPath(string tool, string? pathVariable)
-    {
-        foreach (var dir in (pathVariable ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-        {
-            var candidate = Path.Combine(dir, tool);
-            if (File.Exists(candidate) && (OperatingSystem.IsWindows() || (File.GetUnixFileMode(candidate) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0))
-                return candidate;
-        }
-        return null;
-    }
 }

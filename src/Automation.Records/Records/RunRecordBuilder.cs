@@ -41,7 +41,7 @@ public static class RunRecordBuilder
             ["started_utc"] = Json.Utc(run.Started),
             ["finished_utc"] = Json.Utc(finished),
             ["seconds"] = Math.Round((finished - run.Started).TotalSeconds, 3),
-            ["status"] = error is null ? "ok" : "failed",
+            ["status"] = error switch { null => "ok", OperationCanceledException => "cancelled", _ => "failed" },
             ["exit_code"] = ExitCode(error),
             ["error"] = error is null ? null : new JObject { ["type"] = error.GetType().Name, ["message"] = error.Message },
             ["results_dir"] = resultsDir,
@@ -61,6 +61,7 @@ public static class RunRecordBuilder
     {
         null => 0,
         AutomationException a => a.ExitCode,
+        RunCancelledException c => c.ExitCode,
         OperationCanceledException => 130,
         _ => 70,
     };

@@ -8,7 +8,10 @@ protocol lines); the protocol keeps private duplicates of the original pipes.
 
 import logging
 import os
+import signal
 import sys
+import threading
+import time
 
 HOST_DIR = os.path.dirname(os.path.abspath(__file__))
 if sys.path[:1] != [HOST_DIR]:
@@ -50,8 +53,25 @@ def restore_engine_path():
         os.environ['PATH'] = engine_path
 
 
+def watch_engine():
+    """When the engine started this host as the leader of its own process group (setsid) and then dies without
+    shutting it down (kill -9, a crash), end the whole group: this host and whatever its hooks started. The engine's
+    death shows as a new parent; polled, since a hook may hold the main thread for hours."""
+    if os.name != 'posix' or os.getpgrp() != os.getpid():
+        return
+    engine = os.getppid()
+
+    def watch():
+        while os.getppid() == engine:
+            time.sleep(0.25)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, name='cm-engine-watch', daemon=True).start()
+
+
 def main():
     sys.dont_write_bytecode = True
+    watch_engine()
     restore_engine_path()
     protocol_in, protocol_out = claim_stdio()
     configure_logging()
