@@ -35,7 +35,9 @@ public sealed class DownloadFileAction : IBuiltinAction
 
         using var http = FileDownloader.CreateHttpClient();
         var downloader = new FileDownloader(http);
-        var result = context.Quiet
+        // A progress bar only on a terminal: redirected, Spectre prints its last frame as a line ("data.bin 99% ...")
+        // that then stands before an error paragraph in logs and CI output.
+        var result = context.Quiet || Console.IsErrorRedirected
             ? await downloader.DownloadAsync(request, null, cancellationToken)
             : await ConsoleDownloadProgress.RunAsync(fileName, progress => downloader.DownloadAsync(request, progress, cancellationToken));
         context.Log.WriteLine($"verified {result.Bytes} bytes, sha256 {result.Sha256}{(result.Resumed ? " (resumed)" : "")}");
