@@ -48,6 +48,8 @@ public sealed record MlperfResult
     public AccuracyFigure? Accuracy { get; init; }
     public IReadOnlyList<ComplianceVerdict> Compliance { get; init; } = [];
     public string? PerformanceSummary { get; init; }
+    /// <summary>Samples per second of the performance run as LoadGen printed it (any scenario; the headline may be a latency).</summary>
+    public double? Throughput { get; init; }
     /// <summary>The performance run's latencies (null without a performance run).</summary>
     public LatencyFigures? Latencies { get; init; }
     /// <summary>

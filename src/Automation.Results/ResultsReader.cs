@@ -74,6 +74,7 @@ public static partial class ResultsReader
             Valid = s.IsValid,
             InvalidReason = s.IsValid == false ? InvalidReason(text) : null,
             Headline = Headline.For(result.Scenario, s),
+            Throughput = s.SamplesPerSecond ?? s.CompletedSamplesPerSecond ?? s.QpsWithoutLoadgenOverhead,
             Latencies = Latencies(s),
             Settings = Settings(scenarioDir, result.Scenario, s),
         };

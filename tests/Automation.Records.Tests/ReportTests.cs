@@ -40,6 +40,34 @@ public sealed class ReportTests(RecordsFixture fx)
         Assert.True(File.Exists(Path.Combine(outDir, "cm-report-1.svg")));
     }
 
+    /// <summary>The report reads results through ResultsReader, the one reader of the layout: a compliance test's run
+    /// copied into the folder is no run of its own, and each scenario is the reader's result.</summary>
+    [PipelineFact]
+    public void ReportReadsScenariosAsTheResultsReaderDoes()
+    {
+        fx.EnsureRuns();
+        var copy = fx.Temp("layout");
+        foreach (var file in Directory.EnumerateFiles(fx.ResultsA, "*", SearchOption.AllDirectories))
+        {
+            var to = Path.Combine(copy, Path.GetRelativePath(fx.ResultsA, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
+            File.Copy(file, to);
+        }
+        var scenario = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(
+            Directory.EnumerateFiles(copy, "mlperf_log_summary.txt", SearchOption.AllDirectories).First(f => f.Contains("/performance/run_1/", StringComparison.Ordinal)))))!;
+        var test04 = Path.Combine(scenario, "TEST04", "performance", "run_1");
+        Directory.CreateDirectory(test04);
+        File.Copy(Path.Combine(scenario, "performance", "run_1", "mlperf_log_summary.txt"), Path.Combine(test04, "mlperf_log_summary.txt"));
+
+        var run = Assert.Single(ReportSources.Load([copy]));
+        var read = Automation.Results.ResultsReader.Read([copy]).Where(r => r.HasPerformance).ToList();
+
+        Assert.NotEmpty(read);
+        Assert.Equal(read.Select(r => (r.Folder, r.Headline, r.Valid, r.Throughput)), run.Scenarios.Select(r => (r.Folder, r.Headline, r.Valid, r.Throughput)));
+        Assert.DoesNotContain(run.Scenarios, r => r.Folder.Contains("TEST04", StringComparison.Ordinal));
+        Assert.NotNull(run.Scenarios[0].Latencies?.At(99));
+    }
+
     [PipelineFact]
     public void SweepTablesGetAComparisonPlotPerPoint()
     {

@@ -9,6 +9,7 @@ using Automation.Experiments.Backends;
 using Automation.Experiments.Backends.Local;
 using Automation.Experiments.Results;
 using Automation.Experiments.Sweeps;
+using Automation.Mlperf.Submission;
 using Automation.Records.Reports;
 using Automation.Results.Exploration;
 using Newtonsoft.Json;
@@ -130,7 +131,7 @@ public static class ExploreCommand
     /// <summary>The sweep's report plus the exploration's own plot: objective against the second axis, front in red.</summary>
     private static IReadOnlyList<string> WriteReport(string resultsDir, Exploration e, Objective goal, IReadOnlyList<Constraint> bounds)
     {
-        var report = ReportBuilder.Build(ReportSources.Load([Path.Combine(resultsDir, ResultTable.JsonFile)]), $"cm explore: {goal}{(bounds.Count > 0 ? " with " + string.Join(", ", bounds) : "")}");
+        var report = ReportBuilder.Build(ReportSources.Load([Path.Combine(resultsDir, ResultTable.JsonFile)], MlperfRules.AccuracyTargets), $"cm explore: {goal}{(bounds.Count > 0 ? " with " + string.Join(", ", bounds) : "")}");
         if (e.Axes.Count >= 2)
         {
             var (x, y) = (e.Axes[1], e.Axes[0]);

@@ -29,7 +29,7 @@ public static class ReportCommand
             var table = ResultsReader.Read(paths.Where(Directory.Exists), MlperfRules.AccuracyTargets);
             var json = parse.GetValue(g.Json);
             if (!json && table.Count > 0) Console.Out.Write(ResultsTable.Text(table));
-            var runs = ReportSources.Load(paths);
+            var runs = ReportSources.Load(paths, MlperfRules.AccuracyTargets);
             var report = ReportBuilder.Build(runs, parse.GetValue(title)!);
             var files = ReportRenderer.Write(report, Path.GetFullPath(parse.GetValue(output)!));
             if (json)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Automation.Records.Records;
+using Automation.Results;
 using Automation.Records.Reports.Svg;
 using Automation.Results.Exploration;
 using Newtonsoft.Json.Linq;
@@ -23,11 +24,10 @@ public static class ReportBuilder
         var charts = new List<ReportChart>();
         void Chart(string title, string svg) => charts.Add(new ReportChart($"cm-report-{charts.Count + 1}.svg", title, svg));
 
-        foreach (var group in runs.SelectMany(r => r.Scenarios.Select(s => (Run: r, S: s))).Where(x => x.S.Percentiles.Count > 0).GroupBy(x => x.S.Scenario))
+        foreach (var group in runs.SelectMany(r => r.Scenarios.Select(s => (Run: r, S: s))).Where(x => x.S.Latencies is { Percentiles.Count: > 0 }).GroupBy(x => x.S.Scenario))
         {
-            var labels = ReportSources.Percents.Select(p => "p" + p.ToString("0.#", CultureInfo.InvariantCulture)).ToList();
-            var series = group.Select(x => new Series(x.Run.Name, ReportSources.Percents
-                .Select(p => x.S.Percentiles.Where(q => q.Percent == p).Select(q => (double?)q.Ns / 1e6).FirstOrDefault()).ToList())).ToList();
+            var labels = LatencyFigures.Percents.Select(p => "p" + p.ToString("0.#", CultureInfo.InvariantCulture)).ToList();
+            var series = group.Select(x => new Series(x.Run.Name, LatencyFigures.Percents.Select(p => x.S.Latencies!.At(p)).ToList())).ToList();
             Chart($"{group.Key}: latency percentiles", SvgChart.Lines($"{group.Key}: latency percentiles", labels, series, "latency (ms)"));
         }
         // One chart per scenario, in its own headline unit: Offline samples/s and SingleStream p90 ms never share an axis.
@@ -38,11 +38,11 @@ public static class ReportBuilder
             Chart(chartTitle, SvgChart.Bars(chartTitle, group.Select(x => x.Run.Name).ToList(), group.Select(x => x.S.Headline!.Value).ToList(), $"{headline.Name} ({headline.Unit})"));
         }
         // Throughput against tail latency, per scenario that has both, with the runs no other run beats on both.
-        foreach (var group in runs.SelectMany(r => r.Scenarios.Where(s => s.Throughput is not null && s.Percentiles.Any(q => q.Percent == 99)).Select(s => (Run: r, S: s))).GroupBy(x => x.S.Scenario).Where(g => g.Count() >= 2))
+        foreach (var group in runs.SelectMany(r => r.Scenarios.Where(s => s.Throughput is not null && s.Latencies?.At(99) is not null).Select(s => (Run: r, S: s))).GroupBy(x => x.S.Scenario).Where(g => g.Count() >= 2))
         {
             var points = group.Select(x => new ExplorePoint(x.Run.Name, x.Run.Params, new Dictionary<string, double>
             {
-                ["throughput"] = x.S.Throughput!.Value, ["latency_p99"] = x.S.Percentiles.First(q => q.Percent == 99).Ns / 1e6,
+                ["throughput"] = x.S.Throughput!.Value, ["latency_p99"] = x.S.Latencies!.At(99)!.Value,
             })).ToList();
             Chart($"{group.Key}: throughput vs p99 latency", Scatter($"{group.Key}: throughput vs p99 latency", points, [new("latency_p99", false), new("throughput", true)], "p99 latency (ms)", "throughput (samples/s)"));
         }
@@ -99,13 +99,13 @@ public static class ReportBuilder
                 ["run"] = run.Name, ["scenario"] = s.Scenario,
                 ["metric"] = s.Headline is { } h ? $"{h.Name} ({h.Unit})" : "samples/s",
                 ["value"] = s.Headline is { } hv ? Json.Format(hv.Value) : s.Throughput is { } t ? Json.Format(t) : "",
-                ["validity"] = s.Valid switch { true => "VALID", false => "INVALID", null => "" }, ["accuracy"] = Fig("CM_MLPERF_ACCURACY"),
+                ["validity"] = s.Valid switch { true => "VALID", false => "INVALID", null => "" },
+                ["accuracy"] = Fig("CM_MLPERF_ACCURACY") is { Length: > 0 } recorded ? recorded : s.Accuracy is { } a ? Json.Format(a.Value) : "",
                 ["p90_ms"] = Ms(s, 90), ["p99_ms"] = Ms(s, 99), ["status"] = (string?)run.Record?["status"] ?? "",
             };
     }
 
-    private static string Ms(ScenarioResult s, double p) =>
-        s.Percentiles.Where(q => q.Percent == p).Select(q => (q.Ns / 1e6).ToString("0.###", CultureInfo.InvariantCulture)).FirstOrDefault() ?? "";
+    private static string Ms(MlperfResult s, double p) => s.Latencies?.At(p)?.ToString("0.###", CultureInfo.InvariantCulture) ?? "";
 
     private static JObject RunDetails(ReportRun run)
     {
