@@ -121,6 +121,8 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
 
     private void Forward(string line)
     {
+        // Hooks print what they fetch (real libraries echo their download URLs): user:pass@ never reaches a log or the console.
+        line = Security.UrlCredentials.Redact(line);
         lock (logGate)
         {
             recentStderr.Add(line);

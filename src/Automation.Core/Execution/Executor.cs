@@ -220,6 +220,8 @@ public sealed class Executor(
         var node = prepared.Node;
         var script = node.Script;
         fileSystem.CreateDirectory(workDir);
+        // One log per build, in the order things happened: hooks' lines, the built-in action's, the run script's.
+        fileSystem.DeleteFile(Path.Combine(workDir, StepRunner.LogName));
         run.Options.Events?.Started(node, workDir);
         var env = new Dictionary<string, string>(node.Env, StringComparer.Ordinal);
         var state = (JObject)prepared.State.DeepClone();

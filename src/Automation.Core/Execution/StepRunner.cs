@@ -65,8 +65,8 @@ public sealed class StepRunner(IProcessRunner processes, IHostEnvironment host, 
         fileSystem.CreateDirectory(workDir);
         RunScriptProtocol.ClearOutputs(fileSystem, workDir);
         if (state is not null) fileSystem.WriteAllText(Path.Combine(workDir, RunScriptProtocol.InputStateFile), state.ToString());
+        // Appended to: the step's log already holds what its preprocess hook printed (the executor starts it afresh).
         var logPath = Path.Combine(workDir, LogName);
-        fileSystem.DeleteFile(logPath);
         var processEnv = EnvRules.ForProcess(env, host.Variables, host.PathListSeparator);
         // Its own process group: cancelling, or cm's death, ends everything the script started, so nothing of a
         // stopped run can write into a folder the next run builds in (issue 17, item 2).

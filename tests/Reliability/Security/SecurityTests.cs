@@ -151,4 +151,29 @@ public sealed class SecurityTests
         Assert.All(files, f => Assert.DoesNotContain("s3cr3t", File.ReadAllText(f)));
         Assert.Contains(files, f => File.ReadAllText(f).Contains("alice", StringComparison.Ordinal) is false && File.ReadAllText(f).Contains("***@127.0.0.1", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Item11_credentials_a_customize_py_hook_prints_are_redacted_in_the_step_log()
+    {
+        using var ws = new TempWorkspace();
+        var dir = ws.AddScript("echo-url", """{"alias": "echo-url", "uid": "e1", "tags": ["echo", "url"]}""", "echo ran");
+        File.WriteAllText(Path.Combine(dir, "customize.py"), """
+            import sys
+
+            def preprocess(i):
+                print('fetching https://bob:hunter2-S3cret@example.org/model.onnx')
+                print('mirror https://bob:hunter2-S3cret@example.org/m2', file=sys.stderr)
+                return {'return': 0}
+            """);
+
+        var run = ws.Cm(BuiltinScripts.Env, "run", "script", "--tags=echo,url", "--env.CM_MLPERF_RESULTS_DIR=results");
+
+        Assert.True(run.ExitCode == 0, run.All);
+        Assert.DoesNotContain("hunter2", run.All);
+        var logs = Directory.EnumerateFiles(ws.Root, "*", SearchOption.AllDirectories).Where(f => f.EndsWith(".log", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal)).ToList();
+        // The step log holds the hook's lines (stdout and stderr), redacted, before what run.sh printed.
+        var log = File.ReadAllText(Assert.Single(logs, f => f.EndsWith("cm-run.log", StringComparison.Ordinal)));
+        Assert.Matches(@"(?s)https://\*\*\*@example\.org/model\.onnx.*https://\*\*\*@example\.org/m2.*\nran", log);
+        Assert.All(logs, f => Assert.DoesNotContain("hunter2", File.ReadAllText(f)));
+    }
 }
