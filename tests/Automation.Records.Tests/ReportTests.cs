@@ -113,6 +113,20 @@ public sealed class ReportTests(RecordsFixture fx)
     }
 
     [Fact]
+    public void ScatterAxesZoomOntoANarrowBandFarFromZero()
+    {
+        // Accuracies of 87.1-89.6 %: the axis fills 86-91 instead of squeezing them into the top tenth of 0-100.
+        Assert.Equal((86, 91), SvgChart.Range([87.1, 88.4, 89.6]));
+        // Values that spread over more than half their maximum keep 0 in view.
+        Assert.Equal((0, 50000), SvgChart.Range([12000, 35201]));
+        Assert.Equal((0, 1), SvgChart.Range([]));
+        var svg = SvgChart.Scatter("s", [new("a", 1000, 87.1, true), new("b", 2000, 89.6, false)], "x (samples/s)", "accuracy (%)");
+        Assert.Contains(">86</text>", svg);
+        Assert.Contains(">91</text>", svg);
+        Assert.DoesNotContain(">100</text>", svg);
+    }
+
+    [Fact]
     public void AxisMaximaAreRoundNumbersAboveTheData()
     {
         Assert.Equal(50000, SvgChart.Nice(35201));
