@@ -42,4 +42,23 @@ public sealed class PipelineTests(DashboardFixture fx)
         var (_, list) = await fx.Get("/api/runs");
         Assert.DoesNotContain(list, r => (string?)r["id"] == recordId);
     }
+
+    /// <summary>Issue 16's progress in cm serve: a LoadGen run's progress line arrives as an event while it runs.</summary>
+    [PipelineFact]
+    public async Task A_long_run_sends_its_progress_as_events()
+    {
+        var (status, started) = await fx.Post("/api/runs", new JObject
+        {
+            ["script"] = "app-mlperf-inference",
+            ["variations"] = new JArray("fashion-mnist", "offline", "performance-only"),
+            ["inputs"] = new JObject { ["target_qps"] = "5000", ["min_duration_ms"] = "3000" },
+        });
+        Assert.True(status == 201, started.ToString());
+        var events = await fx.ReadEventsUntilEnd((string)started["id"]!, TimeSpan.FromMinutes(4));
+
+        var progress = events.Where(e => (string?)e["type"] == "progress").ToList();
+        Assert.NotEmpty(progress);
+        Assert.All(progress, e => Assert.Equal(("app-mlperf-inference", "Offline", "performance"), ((string?)e["script"], (string?)e["scenario"], (string?)e["mode"])));
+        Assert.Matches(@"^Offline performance: [0-9]+ s / 3 s min, 1 query issued, [0-9,]+ samples done, [0-9,]+ samples/s$", (string?)progress[0]["line"]);
+    }
 }

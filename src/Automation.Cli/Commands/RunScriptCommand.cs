@@ -43,11 +43,9 @@ public static class RunScriptCommand
             if (parse.GetValue(dryRun))
             {
                 var dryPlan = engine.Resolver.Resolve(request);
-                var builtins = BuiltinActions.Registry();
-                IBuiltinAction? Action(PlanNode n) => n.Script.Builtin is { } name ? builtins.Find(name) : null;
                 // The same refusals a run gives before anything runs (a bad target, a missing --imagenet_path).
                 foreach (var node in dryPlan.Nodes) if (Action(node) is IChecksInputs checks) checks.CheckInputs(node);
-                var estimates = PlanEstimates.From(dryPlan, cache, engine.Workspace.CacheDir, n => Action(n) is IEstimatesDuration e ? e.EstimateSeconds(n) : null);
+                var estimates = Estimate(dryPlan, cache, engine);
                 var tree = PlanRenderer.Render(dryPlan, n => (!n.IsCached ? "runs every time" : cache.TryGet(n) is not null ? "cached" : "will run and cache") + estimates.Describe(n));
                 if (parse.GetValue(g.Json)) Console.Out.WriteLine(estimates.AddTo(PlanJson.From(dryPlan)).ToString(Formatting.Indented));
                 else Console.Out.Write(tree + PlanRenderer.Notes(dryPlan) + estimates.Total());
@@ -59,17 +57,22 @@ public static class RunScriptCommand
                 CachedOutcome = n => cache.TryGet(n)?.Outcome,
             };
             RunResult? result = null;
+            (double Seconds, DateTimeOffset Started)? expected = null;
             using var signals = new SignalCancellation();
+            var watchdog = new CancelWatchdog(signals, cancelled => recorder.Write(result, cancelled));
             try
             {
                 var plan = recorder.Plan = engine.Resolver.Resolve(request);
                 var lockFile = LockedRun.Check(parse.GetValue(locked), plan, cache);
-                result = engine.CreateExecutor(cache).RunAsync(engine.Resolver.RootCall(request), engine.ExecutionOptions(quiet) with { OnStep = recorder.OnStep }, signals.Token).GetAwaiter().GetResult();
+                if (!quiet) expected = SayExpected(plan, cache, engine);
+                var options = engine.ExecutionOptions(quiet);
+                result = engine.CreateExecutor(cache).RunAsync(engine.Resolver.RootCall(request), options with { OnStep = recorder.OnStep, Events = watchdog.Track(options.Events) }, signals.Token).GetAwaiter().GetResult();
                 LockedRun.CheckAfter(parse.GetValue(locked), lockFile, result);
                 if (parse.GetValue(lockOut) is { } lockPath) LockedRun.Write(lockPath, plan, request, result);
             }
             catch (OperationCanceledException e) when (signals.Received is not null)
             {
+                if (!watchdog.TryFinish()) Thread.Sleep(Timeout.Infinite); // the watchdog is recording it and exiting
                 // Ctrl-C/TERM: the running step's process group is gone by now; say what was stopped, record it.
                 var cancelled = signals.Describe(e);
                 Console.Error.WriteLine($"cm: {cancelled.Message}");
@@ -78,9 +81,11 @@ public static class RunScriptCommand
             }
             catch (Exception e)
             {
+                if (!watchdog.TryFinish()) Thread.Sleep(Timeout.Infinite);
                 recorder.Write(result, e);
                 throw;
             }
+            if (!watchdog.TryFinish()) Thread.Sleep(Timeout.Infinite);
             var recordPath = recorder.Write(result, null);
             if (parse.GetValue(g.Json))
             {
@@ -92,10 +97,35 @@ public static class RunScriptCommand
             {
                 RunSummary.Write(result, Console.Out);
                 if (recordPath is not null && !quiet) Console.Error.WriteLine($"run record: {recordPath}");
+                if (expected is { } e)
+                    Console.Error.WriteLine($"took {PlanEstimates.Seconds((DateTimeOffset.UtcNow - e.Started).TotalSeconds)} (expected about {PlanEstimates.Seconds(e.Seconds)})");
             }
             return 0;
         });
         return command;
+    }
+
+    private static IBuiltinAction? Action(PlanNode node) => node.Script.Builtin is { } name ? Builtins.Value.Find(name) : null;
+
+    private static readonly Lazy<BuiltinRegistry> Builtins = new(BuiltinActions.Registry);
+
+    /// <summary>What each step is expected to cost: the action's own estimate (MLPerf's durations), else history, else meta.</summary>
+    private static PlanEstimates Estimate(Plan plan, IStepCache cache, Engine engine) =>
+        PlanEstimates.From(plan, cache, engine.Workspace.CacheDir, n => Action(n) is IEstimatesDuration e ? e.EstimateSeconds(n) : null);
+
+    /// <summary>
+    /// A long run (a minute or more expected) says at its start how long it should take and which steps take it, so
+    /// a user knows whether to wait or come back; the end of the run prints how long it took.
+    /// </summary>
+    private static (double Seconds, DateTimeOffset Started)? SayExpected(Plan plan, IStepCache cache, Engine engine)
+    {
+        var estimates = Estimate(plan, cache, engine);
+        var longest = plan.Nodes.Select(n => (Node: n, Estimate: estimates.For(n))).Where(x => x.Estimate.Seconds >= 30).OrderByDescending(x => x.Estimate.Seconds).ToList();
+        var total = plan.Nodes.Sum(n => estimates.For(n).Seconds);
+        if (total < 60) return null;
+        var parts = string.Join("; ", longest.Take(4).Select(x => $"{x.Node.Script.Alias}{string.Concat(x.Node.Variations.Select(v => ",_" + v))} ~{PlanEstimates.Seconds(x.Estimate.Seconds)} [{x.Estimate.Source}]"));
+        Console.Error.WriteLine($"expected to take about {PlanEstimates.Seconds(total)}{(parts.Length > 0 ? $": {parts}{(longest.Count > 4 ? $"; {longest.Count - 4} more" : "")}" : "")} (each step's share: --dry-run)");
+        return (total, DateTimeOffset.UtcNow);
     }
 
     /// <summary>`cm run script --tags=... --help`: the script's own inputs, variations and env keys (<see cref="ScriptHelp"/>).</summary>

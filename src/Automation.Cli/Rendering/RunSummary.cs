@@ -16,7 +16,8 @@ public static class RunSummary
         }
         var env = result.Root.Outcome.NewEnv;
         output.WriteLine();
-        if (env.ContainsKey("CM_MLPERF_SCENARIO_RESULTS_DIR")) WriteMlperfTable(env, output);
+        if (env.TryGetValue(Mlperf.Actions.MlperfInferenceAction.AllScenariosResultsKey, out var all)) WriteResultsTable(all, output);
+        else if (env.ContainsKey("CM_MLPERF_SCENARIO_RESULTS_DIR")) WriteMlperfTable(env, output);
         else
             foreach (var (k, v) in env.OrderBy(kv => kv.Key, StringComparer.Ordinal)) output.WriteLine($"{k}={v}");
     }
@@ -46,12 +47,15 @@ public static class RunSummary
         foreach (var (name, value) in rows) output.WriteLine($"  {name.PadRight(width)}  {value}");
         if (env.TryGetValue("CM_MLPERF_RESULT_FAILURE", out var failure)) output.WriteLine($"  {"why".PadRight(width)}  {failure}");
         // The same table `cm report` prints, for the scenario this run wrote (headline by the scenario's rules).
-        var dir = Get("CM_MLPERF_SCENARIO_RESULTS_DIR");
+        output.WriteLine();
+        WriteResultsTable(Get("CM_MLPERF_SCENARIO_RESULTS_DIR"), output);
+    }
+
+    /// <summary>The table `cm report` prints, for the results this run wrote: one scenario, or all of `_all-scenarios`.</summary>
+    private static void WriteResultsTable(string dir, TextWriter output)
+    {
         if (Directory.Exists(dir) && Results.ResultsReader.Read([dir], Mlperf.Submission.MlperfRules.AccuracyTargets) is { Count: > 0 } results)
-        {
-            output.WriteLine();
             output.Write(Results.ResultsTable.Text(results));
-        }
     }
 
     private static string Ms(string ns) =>

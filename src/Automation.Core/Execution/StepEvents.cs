@@ -21,7 +21,7 @@ public sealed class JsonlStepEvents(string path) : IStepEvents
     public const string Variable = "AUTOMATION_STEP_EVENTS";
     private readonly Lock gate = new();
 
-    public static IStepEvents? FromEnvironment() =>
+    public static JsonlStepEvents? FromEnvironment() =>
         Environment.GetEnvironmentVariable(Variable) is { Length: > 0 } file ? new JsonlStepEvents(Path.GetFullPath(file)) : null;
 
     public void Started(PlanNode node, string workDir) =>
@@ -37,7 +37,8 @@ public sealed class JsonlStepEvents(string path) : IStepEvents
     public void Failed(PlanNode node, Exception error) =>
         Write(new JObject { ["event"] = "failed", ["script"] = node.Script.Alias, ["variations"] = new JArray(node.Variations), ["error"] = error.Message });
 
-    private void Write(JObject line)
+    /// <summary>Appends one event (with its time); also used for events of a step's own, such as a LoadGen run's progress.</summary>
+    public void Write(JObject line)
     {
         line["utc"] = DateTimeOffset.UtcNow.ToString("O");
         var text = line.ToString(Formatting.None) + "\n";

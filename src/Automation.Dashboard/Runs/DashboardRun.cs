@@ -242,7 +242,8 @@ public sealed class DashboardRun
         JObject step;
         try { step = JObject.Parse(line); }
         catch (JsonException) { return null; }
-        var e = new JObject { ["type"] = "step" };
+        // A LoadGen run's progress (scenario, elapsed / min duration, queries, samples/s) is an event of its own.
+        var e = new JObject { ["type"] = (string?)step["event"] == "progress" ? "progress" : "step" };
         foreach (var p in step.Properties()) e[p.Name] = p.Value;
         Events.Add(e);
         return step;

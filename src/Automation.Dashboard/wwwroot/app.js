@@ -277,8 +277,9 @@ async function runPage(id) {
     const steps = h("ol", { class: "steps", id: "steps" });
     const stepItems = {};
     const log = h("pre", { class: "log", id: "log" });
+    const progress = h("div", { class: "card progress", id: "progress", hidden: true });
     content.push(h("details", {}, h("summary", {}, "Command"), h("pre", {}, (run.stages || [{ command: run.command }]).map(s => (s.command || []).join(" ")).join("\n"))),
-      h("div", { class: "grid" }, h("div", { class: "card" }, h("h2", {}, "Steps"), steps), h("div", { class: "card" }, h("h2", {}, "Log"), log)));
+      progress, h("div", { class: "grid" }, h("div", { class: "card" }, h("h2", {}, "Steps"), steps), h("div", { class: "card" }, h("h2", {}, "Log"), log)));
     const onEvent = e => {
       if (e.type === "log") {
         log.append((e.step ? "[" + e.step + "] " : "") + e.line + "\n");
@@ -291,6 +292,9 @@ async function runPage(id) {
         li.className = e.event;
         li.replaceChildren(h("code", {}, e.script + (e.variations || []).map(v => ",_" + v).join("")), " ",
           e.event === "finished" ? (e.from_cache ? "from cache" : "done") : e.event, e.error ? " — " + e.error : "");
+      } else if (e.type === "progress") {
+        progress.hidden = false;
+        progress.replaceChildren(h("span", { class: "muted" }, (e.script || "") + " "), h("strong", { id: "progress-line" }, e.line));
       } else if (e.type === "stage") {
         const li = document.getElementById("stage-" + e.index);
         if (li) { li.dataset.status = e.status; li.className = "stage-" + e.status; li.querySelector(".badge").replaceWith(badge(e.status)); }

@@ -1,6 +1,9 @@
 using System.Globalization;
 using Automation.Core.Errors;
 using Automation.Core.Execution;
+using Automation.LoadGen;
+using Automation.LoadGen.Settings;
+using Automation.Mlperf.Progress;
 
 namespace Automation.Mlperf.Actions;
 
@@ -43,6 +46,23 @@ public sealed class ActionEnv(ActionContext context)
         context.Log.WriteLine("warning: " + line);
         Console.Error.WriteLine("warning: " + line);
     }
+
+    /// <summary>
+    /// Watches a LoadGen run for its progress line: on stderr unless --quiet (live on a terminal, else a line every
+    /// 10 s; AUTOMATION_PROGRESS_EVERY_S changes that), and as events for cm serve when it follows the run.
+    /// </summary>
+    public LoadGenProgress WatchRun(ISystemUnderTest sut, TestSettings settings)
+    {
+        var every = double.TryParse(Environment.GetEnvironmentVariable(ProgressEveryVariable), NumberStyles.Float, CultureInfo.InvariantCulture, out var s) && s > 0
+            ? TimeSpan.FromSeconds(s) : TimeSpan.FromSeconds(10);
+        var sinks = new List<IProgressSink>();
+        if (!context.Quiet) sinks.Add(new ConsoleProgressSink(Console.Error, !Console.IsErrorRedirected, every));
+        if (JsonlStepEvents.FromEnvironment() is { } events) sinks.Add(new EventProgressSink(events, Script, every));
+        return new LoadGenProgress(sut, settings, sinks, TimeSpan.FromSeconds(Math.Min(1, every.TotalSeconds)));
+    }
+
+    /// <summary>How often a redirected stderr and cm serve get a progress line, in seconds (not CM_*: not part of the plan).</summary>
+    public const string ProgressEveryVariable = "AUTOMATION_PROGRESS_EVERY_S";
 
     public void Say(string line)
     {

@@ -36,7 +36,9 @@ public sealed class MlperfComplianceAction(LoadGenEngines engines, IProcessRunne
         {
             var engine = engines.Create(run.Engine, context.Env, env.Script, audit);
             env.Say($"LoadGen ({engine.EngineName}) {settings.Scenario} with {audit} → {dir}");
-            var result = engine.Run(sut, qsl.Library, settings, new LogSettings { OutputDirectory = dir });
+            LoadGen.Results.LoadGenResult result;
+            using (var progress = env.WatchRun(sut, settings))
+                result = engine.Run(progress.Sut, qsl.Library, settings, new LogSettings { OutputDirectory = dir });
             if (sut.Fault is { } fault)
                 throw new AutomationException($"ONNX Runtime failed during the compliance run: {fault.Message}", script: env.Script, fix: "Check the model and the preprocessed data match (input shape, float32).");
             return result;

@@ -20,8 +20,11 @@ namespace Automation.Mlperf.Actions;
 public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinAction, IChecksInputs, IEstimatesDuration
 {
     /// <summary>
-    /// MLPerf's durations, not an earlier short test's: min_duration (600 s unless --min_duration_ms), +10% in
-    /// Offline, find-performance's short runs when no target was given, a few seconds of accuracy run.
+    /// MLPerf's durations, not an earlier short test's: min_duration (600 s unless --min_duration_ms); in Offline 10%
+    /// more samples than the target fills it with, and find-performance's target is itself 10% over what it measured;
+    /// find-performance's short runs when no target was given; the accuracy run; and with compliance (the default of
+    /// `_submission`, and all of `_compliance`) TEST01 and TEST04, each as long as the performance run, and their
+    /// verification by MLPerf's scripts.
     /// </summary>
     public (double Seconds, string Why)? EstimateSeconds(PlanNode node)
     {
@@ -31,16 +34,30 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
         if (targets.TestQueryCount is not null) return null;
         var mode = node.Env.GetValueOrDefault("CM_MLPERF_LOADGEN_MODE", "performance");
         var scenario = node.Env.GetValueOrDefault("CM_MLPERF_LOADGEN_SCENARIO", "Offline");
-        var minSeconds = (targets.MinDurationMs ?? 600_000) / 1000.0 * (scenario == "Offline" ? 1.1 : 1);
-        var find = targets.TargetQps is null && targets.TargetLatencyMs is null ? scenario switch { "Server" => 45.0, "Offline" => 10.0, _ => 1.0 } : 0;
+        if (scenario == AllScenarios) return (0, "each scenario is a step of its own");
+        var userTarget = targets.TargetQps is not null || targets.TargetLatencyMs is not null;
+        var min = (targets.MinDurationMs ?? 600_000) / 1000.0;
+        var run = scenario == "Offline" ? min * 1.1 * (userTarget ? 1 : 1.1) : min;
+        var find = userTarget ? 0 : scenario switch { "Server" => 45.0, "Offline" => 10.0, _ => 1.0 };
+        var compliance = mode == "compliance" || mode == "submission" && node.Env.GetValueOrDefault(ComplianceStep.SwitchKey, "no").ToLowerInvariant() is "yes" or "on" or "true" or "1";
+        var tests = compliance ? 2 * run + ComplianceOverheadSeconds : 0;
+        var findText = find > 0 ? " + find-performance (unless a target is stored)" : "";
+        var testsText = compliance ? $" + TEST01 and TEST04 (~{tests:0} s)" : "";
         return mode switch
         {
             "accuracy" => null,
             "find-performance" => (find, "find-performance's short runs"),
-            "submission" => (minSeconds + find + 5, $"{minSeconds:0} s of performance run (min_duration){(find > 0 ? " + find-performance (unless a target is stored)" : "")} + accuracy"),
-            _ => (minSeconds + find, $"{minSeconds:0} s of performance run (min_duration){(find > 0 ? " + find-performance (unless a target is stored)" : "")}"),
+            "compliance" => (tests, $"TEST01 and TEST04, each as long as the performance run ({run:0} s), and their verification"),
+            "submission" => (run + find + AccuracySeconds + tests, $"{run:0} s of performance run{findText} + accuracy{testsText}"),
+            _ => (run + find, $"{run:0} s of performance run (min_duration){findText}"),
         };
     }
+
+    /// <summary>The accuracy run and its evaluation (Fashion-MNIST's 10,000 samples; measured a few seconds).</summary>
+    private const double AccuracySeconds = 5;
+
+    /// <summary>MLPerf's verification scripts and the TEST01 accuracy-log comparison, measured on the full Offline run.</summary>
+    private const double ComplianceOverheadSeconds = 60;
 
     public string Name => "app-mlperf-inference";
 
@@ -55,9 +72,20 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
             ImagenetValDatasetAction.RequireFolder(node.Env.GetValueOrDefault("CM_DATASET_IMAGENET_PATH"), node.Script.MetaFile, node.Script.Alias);
     }
 
+    /// <summary>`_all-scenarios`: this step only hands on; its post_deps run app-mlperf-inference once per scenario.</summary>
+    public const string AllScenarios = "all";
+
+    /// <summary>The results folder all scenarios of `_all-scenarios` write into (the end-of-run table shows them all).</summary>
+    public const string AllScenariosResultsKey = "CM_MLPERF_ALL_SCENARIOS_RESULTS_DIR";
+
     public Task<StepOutcome> RunAsync(ActionContext context, CancellationToken cancellationToken)
     {
         var env = new ActionEnv(context);
+        if (env.Get("CM_MLPERF_LOADGEN_SCENARIO") == AllScenarios)
+        {
+            env.Say("all scenarios: Offline, Server, SingleStream and MultiStream run next, one after another");
+            return Task.FromResult(new StepOutcome(new Dictionary<string, string> { [AllScenariosResultsKey] = MlperfRunSpec.ResultsDirOf(env) }, new JObject()));
+        }
         var run = MlperfRunSpec.From(env);
         if (run.Device != "cpu")
             throw new AutomationException(
@@ -191,7 +219,9 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
         if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         Directory.CreateDirectory(dir);
         env.Say($"LoadGen ({engine.EngineName}) {settings.Scenario} {settings.Mode} → {dir}");
-        var result = engine.Run(sut, qsl, settings, new LogSettings { OutputDirectory = dir });
+        LoadGenResult result;
+        using (var progress = env.WatchRun(sut, settings))
+            result = engine.Run(progress.Sut, qsl, settings, new LogSettings { OutputDirectory = dir });
         if (sut.Fault is { } fault)
             throw new AutomationException($"ONNX Runtime failed during the run: {fault.Message}", script: env.Script, fix: "Check the model and the preprocessed data match (input shape, float32).");
         return result;
@@ -291,7 +321,7 @@ public sealed record MlperfRunSpec(
         var mode = env.Get("CM_MLPERF_LOADGEN_MODE", "performance");
         if (mode is not ("performance" or "accuracy" or "submission" or "find-performance" or "compliance"))
             throw new AutomationException($"unknown mode '{mode}'", script: env.Script, fix: "Use _performance-only, _accuracy-only, _find-performance, _submission or _compliance.");
-        var resultsDir = Path.GetFullPath(env.Get("CM_MLPERF_RESULTS_DIR") ?? Path.Combine(env.Get("CM_TMP_CURRENT_PATH", "."), "results"));
+        var resultsDir = ResultsDirOf(env);
         var host = env.Get("CM_HOST_SYSTEM_NAME", "host");
         var device = env.Get("CM_MLPERF_DEVICE", "cpu");
         return new MlperfRunSpec(
@@ -309,6 +339,10 @@ public sealed record MlperfRunSpec(
             env.Targets(),
             env.Get("CM_MLPERF_PERFORMANCE_SAMPLE_COUNT") is null ? null : env.Int("CM_MLPERF_PERFORMANCE_SAMPLE_COUNT", 0));
     }
+
+    /// <summary>--results_dir, else results/ in the folder cm was started in.</summary>
+    public static string ResultsDirOf(ActionEnv env) =>
+        Path.GetFullPath(env.Get("CM_MLPERF_RESULTS_DIR") ?? Path.Combine(env.Get("CM_TMP_CURRENT_PATH", "."), "results"));
 
     private static string Sanitize(string name) =>
         new(name.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray());

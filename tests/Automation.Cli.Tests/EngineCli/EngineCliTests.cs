@@ -178,7 +178,7 @@ public sealed class EngineCliTests : IDisposable
         Assert.True(r.ExitCode == 0, r.All);
         Assert.StartsWith("app-mlperf-inference (", r.Stdout);
         Assert.Matches(@"--target_qps\s+→ CM_MLPERF_LOADGEN_TARGET_QPS: Expected/target QPS", r.Stdout);
-        Assert.Contains("scenario: _multistream  *_offline  _server  _singlestream", r.Stdout);
+        Assert.Contains("scenario: _all-scenarios  _multistream  *_offline  _server  _singlestream", r.Stdout);
         Assert.Matches(@"mode: .*_find-performance .*\*_performance-only .*_submission", r.Stdout);
         Assert.Contains("CM_MLPERF_BATCH_SIZE = 32", r.Stdout);
         Assert.DoesNotContain("detect-os (ran", r.All);
