@@ -5,9 +5,9 @@ using Automation.LoadGen.Settings;
 namespace Automation.Mlperf.Progress;
 
 /// <summary>
-/// Watches one LoadGen run: the engine runs <see cref="Sut"/>, a counting wrapper of the real SUT, while a timer
+/// Watches one LoadGen run: the engine runs <see cref="Sut"/>, a counting wrapper of the real SUT, while a thread
 /// reports <see cref="RunProgress"/> to the sinks once a <paramref name="tick"/>. Works for both LoadGen engines,
-/// since both call the SUT. Disposing stops the timer and closes live lines.
+/// since both call the SUT. Disposing stops the thread and closes live lines.
 /// </summary>
 public sealed class LoadGenProgress : IDisposable
 {
@@ -17,10 +17,12 @@ public sealed class LoadGenProgress : IDisposable
     private readonly string _mode;
     private readonly TimeSpan? _minDuration;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
-    private readonly Timer _timer;
+    private readonly Thread? _reporter;
+    private readonly ManualResetEventSlim _stop = new();
     private readonly Lock _gate = new();
     private (TimeSpan At, long Samples) _last;
     private bool _ended;
+    private int _disposed;
 
     public LoadGenProgress(ISystemUnderTest sut, TestSettings settings, IReadOnlyList<IProgressSink> sinks, TimeSpan tick)
     {
@@ -29,7 +31,11 @@ public sealed class LoadGenProgress : IDisposable
         _scenario = settings.Scenario.ToString();
         _mode = settings.Mode switch { TestMode.AccuracyOnly => "accuracy", TestMode.FindPeakPerformance => "find-peak", _ => "performance" };
         _minDuration = settings.Mode == TestMode.AccuracyOnly ? null : TimeSpan.FromMilliseconds(settings.MinDurationMs);
-        _timer = new Timer(_ => Report(), null, sinks.Count == 0 ? Timeout.InfiniteTimeSpan : tick, sinks.Count == 0 ? Timeout.InfiniteTimeSpan : tick);
+        if (sinks.Count == 0) return;
+        // A thread of its own, not a pool timer: a SUT or a busy test host that saturates the thread pool must not
+        // silence the progress line of a run that is going well.
+        _reporter = new Thread(() => { while (!_stop.Wait(tick)) Report(); }) { IsBackground = true, Name = "loadgen-progress" };
+        _reporter.Start();
     }
 
     public ISystemUnderTest Sut => _sut;
@@ -65,10 +71,12 @@ public sealed class LoadGenProgress : IDisposable
 
     public void Dispose()
     {
-        _timer.Dispose();
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        _stop.Set();
+        if (_reporter is not null && _reporter != Thread.CurrentThread) _reporter.Join();
+        _stop.Dispose();
         lock (_gate)
         {
-            if (_ended) return;
             _ended = true;
             foreach (var sink in _sinks)
             {
