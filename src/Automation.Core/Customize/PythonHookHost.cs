@@ -17,7 +17,7 @@ namespace Automation.Core.Customize;
 /// </summary>
 public sealed class PythonHookHost(string hostFilesRoot, string python = "python3", TextWriter? console = null) : ICustomizeHooks, IDisposable
 {
-    private readonly Lock logGate = new();
+    private readonly object logGate = new(); // Monitor.Wait: the reply waits for the stderr mark
     private readonly Stack<(TextWriter? Log, bool Quiet)> logs = new();
     private readonly List<string> recentStderr = [];
     private Process? child;
@@ -119,8 +119,34 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
         return child;
     }
 
+    /// <summary>The host's numbered mark on stderr before each message (cm_host_channel.py): never logged.</summary>
+    private const string StderrMark = "\0cm-stderr-mark ";
+    private int stderrMarkSeen;
+
+    /// <summary>
+    /// Waits (briefly) until the host's stderr has been read up to the mark its message names, so the lines a hook
+    /// printed before replying go to that hook's step log, not to nowhere after the log was closed.
+    /// </summary>
+    private void WaitForStderr(JObject message)
+    {
+        if (message.Value<int?>("stderr_mark") is not { } mark) return;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        lock (logGate)
+            while (stderrMarkSeen < mark && DateTime.UtcNow < deadline)
+                Monitor.Wait(logGate, TimeSpan.FromMilliseconds(100));
+    }
+
     private void Forward(string line)
     {
+        if (line.StartsWith(StderrMark, StringComparison.Ordinal))
+        {
+            lock (logGate)
+            {
+                if (int.TryParse(line.AsSpan(StderrMark.Length), out var mark)) stderrMarkSeen = Math.Max(stderrMarkSeen, mark);
+                Monitor.PulseAll(logGate);
+            }
+            return;
+        }
         // Hooks print what they fetch (real libraries echo their download URLs): user:pass@ never reaches a log or the console.
         line = Security.UrlCredentials.Redact(line);
         lock (logGate)
@@ -166,7 +192,9 @@ public sealed class PythonHookHost(string hostFilesRoot, string python = "python
         }
         try
         {
-            return JObject.Parse(line);
+            var message = JObject.Parse(line);
+            WaitForStderr(message);
+            return message;
         }
         catch (JsonReaderException)
         {

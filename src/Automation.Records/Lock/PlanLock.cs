@@ -1,5 +1,6 @@
 using Automation.Core.Errors;
 using Automation.Core.Resolution;
+using Automation.Core.Security;
 using Automation.Records.Records;
 using Newtonsoft.Json;
 using Newtonsoft.Json.Linq;
@@ -40,7 +41,8 @@ public static class PlanLock
         })),
     };
 
-    public static void Save(JObject lockJson, string path) => Json.WriteAtomically(path, lockJson.ToString(Formatting.Indented));
+    /// <summary>Written as shared: URL credentials in inputs are masked (the cache keys, hashes of the real values, still compare).</summary>
+    public static void Save(JObject lockJson, string path) => Json.WriteAtomically(path, UrlCredentials.Redact(lockJson.ToString(Formatting.Indented)));
 
     public static JObject Load(string path)
     {
@@ -110,9 +112,10 @@ public static class PlanLock
     private static string KeyInputDifferences(JObject l, PlanNode n)
     {
         var before = Json.ToMap(l["key_inputs"]);
+        string? Now(string k) => n.KeyInputs.GetValueOrDefault(k) is { } v ? UrlCredentials.Redact(v) : null;
         var changes = before.Keys.Union(n.KeyInputs.Keys).Order(StringComparer.Ordinal)
-            .Where(k => before.GetValueOrDefault(k) != n.KeyInputs.GetValueOrDefault(k))
-            .Select(k => $"{k} '{before.GetValueOrDefault(k) ?? "(unset)"}' locked, now '{n.KeyInputs.GetValueOrDefault(k) ?? "(unset)"}'")
+            .Where(k => before.GetValueOrDefault(k) != Now(k))
+            .Select(k => $"{k} '{before.GetValueOrDefault(k) ?? "(unset)"}' locked, now '{Now(k) ?? "(unset)"}'")
             .ToList();
         return changes.Count == 0 ? $"cache key {Short((string?)l["key"] ?? "")} locked, now {Short(n.Key)}" : "inputs differ: " + string.Join(", ", changes);
     }

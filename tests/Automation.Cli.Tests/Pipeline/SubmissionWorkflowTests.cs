@@ -48,8 +48,12 @@ public sealed class SubmissionWorkflowTests(PipelineFixture fixture) : IClassFix
             var node = JObject.Parse(r.Stdout)["nodes"]!.Single(n => (string?)n["script"] == "app-mlperf-inference" || ((string?)n["display"] ?? "").StartsWith("app-mlperf-inference", StringComparison.Ordinal));
             return (double)node["estimate"]!["seconds"]!;
         }
-        Assert.InRange(Estimate(), 660, 700);
-        Assert.InRange(Estimate("--min_duration_ms=60000", "--target_qps=1000"), 66, 75);
+        // No target: find-performance's target is 10% over what it measured, and Offline issues 10% more samples than
+        // that target fills 600 s with (726 s), + find-performance + accuracy; _submission adds TEST01 and TEST04.
+        var full = Estimate("--compliance=no");
+        Assert.InRange(full, 726, 760);
+        Assert.InRange(Estimate() - full, 2 * 726, 2 * 726 + 120);
+        Assert.InRange(Estimate("--min_duration_ms=60000", "--target_qps=1000", "--compliance=no"), 66, 75);
 
         var bad = CmProcess.Run(RepoPaths.Root, "run", "script", App + ",_server", "--target_latency=0", "--dry-run");
         Assert.Equal(1, bad.ExitCode);

@@ -22,6 +22,21 @@ public sealed class MarkedRun : IDisposable
     private readonly Task<string> stdout;
     private readonly Task<string> stderr;
 
+    [DllImport("libc", EntryPoint = "signal")]
+    private static extern nint SetDisposition(int signal, nint handler);
+
+    /// <summary>
+    /// A test host started in the background (`cmd &amp;` in a script, as CI runners do) ignores SIGINT, and every cm
+    /// it starts would inherit that, as background jobs do: the signal would never arrive. A user's foreground cm
+    /// starts with the default disposition, so the host gets it back (only when it was ignored) before starting cm.
+    /// </summary>
+    static MarkedRun()
+    {
+        const nint ignored = 1, byDefault = 0;
+        var before = SetDisposition(SigInt, byDefault);
+        if (before != ignored) SetDisposition(SigInt, before);
+    }
+
     public MarkedRun(string workDir, params string[] args)
     {
         Marker = Guid.NewGuid().ToString("N");

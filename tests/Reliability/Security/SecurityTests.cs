@@ -136,7 +136,12 @@ public sealed class SecurityTests
             : LoopbackServer.StatusAsync(stream, 404, ct));
         string Url(string path) => server.Url(path).ToString().Replace("http://", "http://alice:s3cr3t-T0ken@", StringComparison.Ordinal);
 
-        var ok = ws.RunCm("run", "script", "--tags=download,file", $"--url={Url("ok.bin")}", "--env.CM_MLPERF_RESULTS_DIR=results");
+        var lockFile = Path.Combine(ws.Root, "download.lock.json");
+        var ok = ws.RunCm("run", "script", "--tags=download,file", $"--url={Url("ok.bin")}", "--env.CM_MLPERF_RESULTS_DIR=results", "--lock", lockFile);
+        // The lock file masks the credentials, and still pins the same plan (its cache keys hash the real URL).
+        var locked = ws.RunCm("run", "script", "--tags=download,file", $"--url={Url("ok.bin")}", "--env.CM_MLPERF_RESULTS_DIR=results", "--locked", lockFile);
+        Assert.True(locked.ExitCode == 0, locked.All);
+        Assert.Contains("***@127.0.0.1", File.ReadAllText(lockFile));
         var missing = ws.RunCm("run", "script", "--tags=download,file", $"--url={Url("missing.bin")}", "--retries=0", "--env.CM_MLPERF_RESULTS_DIR=results2");
 
         Assert.True(ok.ExitCode == 0, ok.All);

@@ -5,8 +5,14 @@ run's own hooks, which are served re-entrantly on the same stack.
 """
 
 import json
+import os
+import sys
 
 from cm_host_utils import logger
+
+
+# A line of its own on stderr, never shown: the engine drops it (PythonHookHost.StderrMark).
+STDERR_MARK = '\x00cm-stderr-mark '
 
 
 class EngineGone(BaseException):
@@ -23,8 +29,18 @@ class Channel:
         self._serve_call = serve_call
         self._last_access_id = 0
         self._answers = {}
+        self._marks = 0
 
     def send(self, message):
+        # What the hook printed so far must reach the engine's log of this hook before its reply does: stderr and the
+        # protocol are two pipes, read apart. A numbered mark on stderr, named in the message, lets the engine wait.
+        self._marks += 1
+        try:
+            sys.stderr.flush()
+            os.write(2, (STDERR_MARK + str(self._marks) + '\n').encode('ascii'))
+            message = dict(message, stderr_mark=self._marks)
+        except OSError:
+            pass  # no stderr: nothing to wait for
         self._writer.write(json.dumps(message, ensure_ascii=False, allow_nan=False) + '\n')
         self._writer.flush()
 
