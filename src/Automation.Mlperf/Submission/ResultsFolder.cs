@@ -4,15 +4,17 @@ using Automation.LoadGen.Logging;
 namespace Automation.Mlperf.Submission;
 
 /// <summary>One scenario of the results folder: <c>RESULTS/&lt;system&gt;/&lt;model&gt;/&lt;scenario&gt;/</c> with both runs.</summary>
-public sealed record ScenarioResult(string System, string Model, string Scenario, string Dir, RunInfo Performance, RunInfo Accuracy)
+/// <param name="Result">The scenario as <see cref="Automation.Results.ResultsReader"/> (the one reader of the layout) reads it: validity and LoadGen's reason, headline, accuracy.</param>
+public sealed record ScenarioResult(string System, string Model, string Scenario, string Dir, RunInfo Performance, RunInfo Accuracy, Automation.Results.MlperfResult Result)
 {
     public string PerformanceDir => SubmissionLayout.PerformanceDir(Dir);
     public string AccuracyDir => SubmissionLayout.AccuracyDir(Dir);
 }
 
 /// <summary>
-/// Reads the results folder app-mlperf-inference writes (docs/submission.md) and reports every missing file or
-/// inconsistent run at once, so a user fixes the folder in one go.
+/// Reads the results folder app-mlperf-inference writes (docs/submission.md) for the generator: the runs through
+/// <see cref="Automation.Results.ResultsReader"/>, plus the generator's own checks, every missing file, misplaced
+/// folder or inconsistent run reported at once, so a user fixes the folder in one go.
 /// </summary>
 public static class ResultsFolder
 {
@@ -29,6 +31,7 @@ public static class ResultsFolder
                 "Pass --results_dir=DIR, the folder app-mlperf-inference wrote with --results_dir.");
         var problems = new List<string>();
         var found = new List<ScenarioResult>();
+        var read = Automation.Results.ResultsReader.Read([resultsDir]).ToDictionary(r => Path.GetFullPath(r.Folder), StringComparer.Ordinal);
         foreach (var system in SubmissionLayout.Folders(resultsDir))
         foreach (var model in SubmissionLayout.Folders(Path.Combine(resultsDir, system)))
         foreach (var scenario in SubmissionLayout.Folders(Path.Combine(resultsDir, system, model)))
@@ -40,6 +43,11 @@ public static class ResultsFolder
                 continue;
             }
             var before = problems.Count;
+            if (!read.TryGetValue(Path.GetFullPath(dir), out var result))
+            {
+                problems.Add($"{dir} holds neither a performance run ({Path.Combine(SubmissionLayout.Performance, SubmissionLayout.RunOne, SubmissionLayout.Summary)}) nor an accuracy run");
+                continue;
+            }
             var perfDir = SubmissionLayout.PerformanceDir(dir);
             var accDir = SubmissionLayout.AccuracyDir(dir);
             problems.AddRange(Missing(perfDir, PerformanceRunFiles).Concat(Missing(accDir, AccuracyRunFiles)));
@@ -48,7 +56,7 @@ public static class ResultsFolder
             var acc = RunInfo.Load(Path.Combine(accDir, SubmissionLayout.RunInfo));
             problems.AddRange(Inconsistencies(perfDir, perf, model, scenario, "performance"));
             problems.AddRange(Inconsistencies(accDir, acc, model, scenario, "accuracy"));
-            if (problems.Count == before) found.Add(new ScenarioResult(system, model, scenario, dir, perf, acc));
+            if (problems.Count == before) found.Add(new ScenarioResult(system, model, scenario, dir, perf, acc, result));
         }
         if (problems.Count > 0)
             throw new AutomationException(

@@ -79,7 +79,7 @@ public static class SubmissionGenerator
     /// </summary>
     private static void RefuseInvalid(IReadOnlyList<ScenarioResult> results, GenerationOptions options)
     {
-        var invalid = results.Select(r => Automation.Results.ResultsReader.Read(r.Dir)).Where(r => r.Valid == false).ToList();
+        var invalid = results.Select(r => r.Result).Where(r => r.Valid == false).ToList();
         if (invalid.Count == 0) return;
         var lines = invalid.Select(r => $"{r.PerformanceSummary} is INVALID ({r.InvalidReason})").ToList();
         if (!options.AllowInvalid)

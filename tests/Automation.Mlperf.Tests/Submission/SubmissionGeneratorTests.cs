@@ -148,6 +148,23 @@ public sealed class SubmissionGeneratorTests(SubmissionFixture fixture)
         Assert.Contains(Path.Combine(offline, "performance", "run_1", "user.conf") + " is missing", error.Message);
     }
 
+    /// <summary>The generator reads runs through ResultsReader: a scenario folder with only find-performance's short runs is no result, and is named.</summary>
+    [Fact]
+    public void A_scenario_folder_without_a_run_is_named_and_results_carry_what_the_reader_read()
+    {
+        var results = fixture.CopyResults();
+        var read = Automation.Results.ResultsReader.Read([results]);
+        var folders = ResultsFolder.Read(results);
+        Assert.Equal(read.Select(r => r.Folder).Order(), folders.Select(f => f.Result.Folder).Order());
+        Assert.All(folders, f => Assert.Equal(Path.GetFullPath(f.Dir), f.Result.Folder));
+
+        var server = Path.Combine(results, FakeResults.System, FakeResults.Model, "Server");
+        Directory.CreateDirectory(Path.Combine(server, "find-performance", "01_server_1"));
+        var error = Assert.Throws<AutomationException>(() => fixture.Generate("open", results));
+
+        Assert.Contains($"{server} holds neither a performance run", error.Message);
+    }
+
     [Fact]
     public void RunInfoSeedsMustBeTheOnesLoadGenLogged()
     {
