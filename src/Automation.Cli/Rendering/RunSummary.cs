@@ -47,15 +47,15 @@ public static class RunSummary
         foreach (var (name, value) in rows) output.WriteLine($"  {name.PadRight(width)}  {value}");
         if (env.TryGetValue("CM_MLPERF_RESULT_FAILURE", out var failure)) output.WriteLine($"  {"why".PadRight(width)}  {failure}");
         // The same table `cm report` prints, for the scenario this run wrote (headline by the scenario's rules).
-        output.WriteLine();
-        WriteResultsTable(Get("CM_MLPERF_SCENARIO_RESULTS_DIR"), output);
+        WriteResultsTable(Get("CM_MLPERF_SCENARIO_RESULTS_DIR"), output, blankLineFirst: true);
     }
 
     /// <summary>The table `cm report` prints, for the results this run wrote: one scenario, or all of `_all-scenarios`.</summary>
-    private static void WriteResultsTable(string dir, TextWriter output)
+    private static void WriteResultsTable(string dir, TextWriter output, bool blankLineFirst = false)
     {
-        if (Directory.Exists(dir) && Results.ResultsReader.Read([dir], Mlperf.Submission.MlperfRules.AccuracyTargets) is { Count: > 0 } results)
-            output.Write(Results.ResultsTable.Text(results));
+        if (!Directory.Exists(dir) || Results.ResultsReader.Read([dir], Mlperf.Submission.MlperfRules.AccuracyTargets) is not { Count: > 0 } results) return;
+        if (blankLineFirst) output.WriteLine();
+        output.Write(Results.ResultsTable.Text(results));
     }
 
     private static string Ms(string ns) =>

@@ -16,7 +16,7 @@ public interface IProgressSink
 /// </summary>
 public sealed class ConsoleProgressSink(TextWriter output, bool terminal, TimeSpan every) : IProgressSink
 {
-    private TimeSpan? _lastShown;
+    private readonly Every _every = new(every);
     private bool _live;
 
     public void Report(RunProgress progress)
@@ -28,9 +28,7 @@ public sealed class ConsoleProgressSink(TextWriter output, bool terminal, TimeSp
             _live = true;
             return;
         }
-        if (_lastShown is { } last && progress.Elapsed - last < every * 0.95) return; // a timer tick a little early still counts
-        _lastShown = progress.Elapsed;
-        output.WriteLine(progress.Line);
+        if (_every.Due(progress)) output.WriteLine(progress.Line);
     }
 
     public void End()
@@ -44,16 +42,28 @@ public sealed class ConsoleProgressSink(TextWriter output, bool terminal, TimeSp
 /// <summary>Progress as events in the step-events file cm serve follows (AUTOMATION_STEP_EVENTS), every <paramref name="every"/>.</summary>
 public sealed class EventProgressSink(JsonlStepEvents events, string script, TimeSpan every) : IProgressSink
 {
-    private TimeSpan? _lastShown;
+    private readonly Every _every = new(every);
 
     public void Report(RunProgress progress)
     {
-        if (_lastShown is { } last && progress.Elapsed - last < every * 0.95) return; // a timer tick a little early still counts
-        _lastShown = progress.Elapsed;
+        if (!_every.Due(progress)) return;
         var line = progress.ToJson();
         line["script"] = script;
         events.Write(line);
     }
 
     public void End() { }
+}
+
+/// <summary>The first report, then one each <paramref name="every"/> of run time; a tick a little early still counts.</summary>
+internal sealed class Every(TimeSpan every)
+{
+    private TimeSpan? _last;
+
+    public bool Due(RunProgress progress)
+    {
+        if (_last is { } last && progress.Elapsed - last < every * 0.95) return false;
+        _last = progress.Elapsed;
+        return true;
+    }
 }
