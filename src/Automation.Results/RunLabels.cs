@@ -44,8 +44,9 @@ public static class RunLabels
         }
         // Threads 0 means "the backend's default", not zero threads.
         if (labels.TryGetValue("threads", out var threads) && threads == "0") labels["threads"] = "default";
-        if (Value(inputs, figures, "target_qps", "CM_MLPERF_LOADGEN_TARGET_QPS") is { } targetQps) labels["target"] = targetQps + " QPS";
-        else if (Value(inputs, figures, "target_latency", "CM_MLPERF_LOADGEN_TARGET_LATENCY") is { } targetMs) labels["target"] = targetMs + " ms";
+        // Runs export the target they used as CM_MLPERF_USED_TARGET_*; records written before that carry the input's key.
+        if (Value(inputs, figures, "target_qps", "CM_MLPERF_USED_TARGET_QPS", "CM_MLPERF_LOADGEN_TARGET_QPS") is { } targetQps) labels["target"] = targetQps + " QPS";
+        else if (Value(inputs, figures, "target_latency", "CM_MLPERF_USED_TARGET_LATENCY", "CM_MLPERF_LOADGEN_TARGET_LATENCY") is { } targetMs) labels["target"] = targetMs + " ms";
         return Names.Where(labels.ContainsKey).ToDictionary(n => n, n => labels[n], StringComparer.Ordinal);
     }
 
@@ -54,6 +55,7 @@ public static class RunLabels
         if (from.TryGetValue(key, out var v) && v.Length > 0) to[label] = v;
     }
 
-    private static string? Value(IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> figures, string input, string figure) =>
-        inputs.TryGetValue(input, out var i) && i.Length > 0 ? i : figures.TryGetValue(figure, out var f) && f.Length > 0 ? f : null;
+    private static string? Value(IReadOnlyDictionary<string, string> inputs, IReadOnlyDictionary<string, string> figures, string input, params string[] figureKeys) =>
+        inputs.TryGetValue(input, out var i) && i.Length > 0 ? i
+            : figureKeys.Select(k => figures.TryGetValue(k, out var f) && f.Length > 0 ? f : null).FirstOrDefault(f => f is not null);
 }

@@ -106,7 +106,10 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
             }, new JObject()));
         var userTarget = run.Targets.TargetQps is { } q ? new StoredTarget(q, null, "--target_qps", DateTimeOffset.UtcNow)
             : run.Targets.TargetLatencyMs is { } l ? new StoredTarget(null, l, "--target_latency", DateTimeOffset.UtcNow) : null;
-        var userConf = WriteUserConf(run, scenarioDir, userTarget);
+        var key = new TargetKey(run.SystemName, run.Model, run.Scenario.ToString(), context.Env.GetValueOrDefault("CM_MLPERF_BACKEND", "onnxruntime"), run.BatchSize);
+        // An accuracy-only run issues the whole dataset at the scenario's rate: Server at LoadGen's default of 1 query/s
+        // would take 10,000 s, so it takes the stored target when the user gives none.
+        var userConf = WriteUserConf(run, scenarioDir, userTarget ?? (run.Mode == "accuracy" ? TargetStore.For(context.Env).Find(key) : null));
 
         var qsl = SutFactory.OpenQsl(run, env);
         using var sut = SutFactory.Create(run, qsl);
@@ -125,22 +128,23 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
             ["CM_MLPERF_SYSTEM_NAME"] = run.SystemName,
         };
         LoadGenResult? performance = null;
-        if (run.Mode is "accuracy" or "submission")
+        var usedSettings = baseSettings;
+        if (run.Mode is "accuracy" or "submission" && run.DatasetSidecar is null)
+            throw new AutomationException("accuracy needs a real dataset, and the light app runs on synthetic inputs", context.Node.Script.MetaFile, env.Script,
+                "Use _performance-only with the light app, or app-mlperf-inference with a dataset for accuracy.");
+        void RunAccuracy(TestSettings settings)
         {
-            if (run.DatasetSidecar is null)
-                throw new AutomationException("accuracy needs a real dataset, and the light app runs on synthetic inputs", context.Node.Script.MetaFile, env.Script,
-                    "Use _performance-only with the light app, or app-mlperf-inference with a dataset for accuracy.");
             var dir = Path.Combine(scenarioDir, "accuracy");
-            var result = Run(engine, sut, qsl.Library, baseSettings with { Mode = TestMode.AccuracyOnly }, dir, env);
-            WriteRunFiles(run, context, engine, baseSettings, userConf, dir, "accuracy", qsl.Library.TotalSampleCount);
+            var result = Run(engine, sut, qsl.Library, settings with { Mode = TestMode.AccuracyOnly }, dir, env);
+            WriteRunFiles(run, context, engine, settings, userConf, dir, "accuracy", qsl.Library.TotalSampleCount);
             newEnv["CM_MLPERF_ACCURACY_LOG_DIR"] = dir;
             newEnv["CM_MLPERF_ACCURACY_LOG_PATH"] = Path.Combine(dir, "mlperf_log_accuracy.json");
             newEnv["CM_MLPERF_ACCURACY_SAMPLES"] = result.AccuracyLogEntries.ToString(CultureInfo.InvariantCulture);
         }
+        if (run.Mode == "accuracy") RunAccuracy(baseSettings);
         if (run.Mode is "performance" or "submission" or "find-performance")
         {
             var dir = Path.Combine(scenarioDir, "performance", "run_1");
-            var usedSettings = baseSettings;
             if (run.Targets.TestQueryCount is not null && run.Mode != "find-performance")
             {
                 // CM's short test mode: a fixed query count, no minimum duration; nothing to find or re-run.
@@ -148,7 +152,6 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
             }
             else
             {
-                var key = new TargetKey(run.SystemName, run.Model, run.Scenario.ToString(), context.Env.GetValueOrDefault("CM_MLPERF_BACKEND", "onnxruntime"), run.BatchSize);
                 var seams = new TuningSeams(
                     target =>
                     {
@@ -161,10 +164,13 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
                 var tuned = new TunedPerformanceRun(seams, TargetStore.For(context.Env), key, (ulong)env.Int(FindDurationKey, 5000))
                     .Run(userTarget, run.Mode == "find-performance", run.Targets.MaxReruns, dir, Path.Combine(scenarioDir, "find-performance"));
                 performance = tuned.Final;
+                // Exported under keys of their own, not the --target_qps/--target_latency inputs: with _all-scenarios the
+                // next scenario's step inherits this new_env (as CM's deps do), and Offline's 230,000 samples/s would
+                // become Server's arrival rate.
                 if (tuned.Target is { } t)
                 {
-                    if (t.TargetQps is { } tq) newEnv["CM_MLPERF_LOADGEN_TARGET_QPS"] = StoredTarget.Format(tq);
-                    if (t.TargetLatencyMs is { } tl) newEnv["CM_MLPERF_LOADGEN_TARGET_LATENCY"] = StoredTarget.Format(tl);
+                    if (t.TargetQps is { } tq) newEnv[RunTargets.UsedTargetQpsKey] = StoredTarget.Format(tq);
+                    if (t.TargetLatencyMs is { } tl) newEnv[RunTargets.UsedTargetLatencyKey] = StoredTarget.Format(tl);
                 }
                 newEnv["CM_MLPERF_RERUNS"] = tuned.Reruns.ToString(CultureInfo.InvariantCulture);
                 if (tuned.Failure is { } failure)
@@ -180,6 +186,9 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
                 foreach (var (k, v) in Figures(performance)) newEnv[k] = v;
             }
         }
+        // After the performance runs, with the target they settled on: Server's accuracy run issues its 10,000 queries at
+        // that rate (MLCFlow's submission mode runs performance, then accuracy, too).
+        if (run.Mode == "submission") RunAccuracy(usedSettings);
         newEnv[ComplianceStep.RunKey] = ComplianceStep.Decide(run, performance, env);
         File.WriteAllText(Path.Combine(scenarioDir, "cm-run-info.json"), RunInfo(run, context, engine, performance).ToString());
         return Task.FromResult(new StepOutcome(newEnv, new JObject()));

@@ -14,6 +14,10 @@ public sealed record RunTargets(double? TargetQps, double? TargetLatencyMs, int?
 {
     public const string TargetQpsKey = "CM_MLPERF_LOADGEN_TARGET_QPS";
     public const string TargetLatencyKey = "CM_MLPERF_LOADGEN_TARGET_LATENCY";
+
+    /// <summary>The target a run used (given, stored or found), as it exports it: never read back as an input.</summary>
+    public const string UsedTargetQpsKey = "CM_MLPERF_USED_TARGET_QPS";
+    public const string UsedTargetLatencyKey = "CM_MLPERF_USED_TARGET_LATENCY";
     public const string TestQueryCountKey = "CM_TEST_QUERY_COUNT";
     public const string MinDurationKey = "CM_MLPERF_LOADGEN_MIN_DURATION_MS";
     public const string MaxRerunsKey = "CM_MLPERF_MAX_RERUNS";

@@ -9,6 +9,7 @@ namespace Automation.Cli.Tests.Pipeline;
 /// one. The open division requires no particular scenario, so the run is Server at 500 queries/s: MLPerf's full
 /// 600 s minimum duration (about 300,000 real ONNX Runtime inferences) at a few percent of one core.
 /// </summary>
+[Collection(ServerLatencyCollection.Name)]
 public sealed class RealSubmissionTreeTests(PipelineFixture fixture) : IClassFixture<PipelineFixture>
 {
     [RealTreeFact]

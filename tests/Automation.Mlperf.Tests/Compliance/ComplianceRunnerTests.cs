@@ -40,8 +40,9 @@ public sealed class ComplianceRunnerTests(SubmissionFixture fixture)
     public async Task A_test_whose_speed_comparison_failed_is_run_again_until_it_passes()
     {
         var said = new List<string>();
-        // The first TEST04 run is twice as fast as the submission run, the second as fast.
-        var runner = Runner(Run(attempt => attempt == 1 ? FakeResults.ServiceNs / 2 : FakeResults.ServiceNs), said);
+        // The first TEST04 run is twice as fast as the submission run (so short that it is INVALID: it is sized again,
+        // and its second run is as fast), the third as fast as the submission run.
+        var runner = Runner(Run(attempt => attempt <= 2 ? FakeResults.ServiceNs / 2 : FakeResults.ServiceNs), said);
 
         var verdict = Assert.Single(await runner.RunAsync(Request(OfflineCopy(), ComplianceTest.Test04, maxReruns: 2)));
 
@@ -51,6 +52,25 @@ public sealed class ComplianceRunnerTests(SubmissionFixture fixture)
         Assert.Contains("TEST FAIL", rerun);
         Assert.Contains("running TEST04 again (1 of at most 2)", rerun);
         Assert.Contains(said, l => l.StartsWith("compliance TEST04 PASS", StringComparison.Ordinal));
+    }
+
+    [OfficialComplianceFact]
+    public async Task A_run_too_short_for_min_duration_is_sized_again_before_it_is_verified()
+    {
+        var said = new List<string>();
+        // The first TEST01 run is twice as fast as the one its target was sized from: 330 s of 600. The second, with
+        // the raised target, takes long enough, at the submission run's speed.
+        var runner = Runner(Run(attempt => attempt == 1 ? FakeResults.ServiceNs / 2 : FakeResults.ServiceNs), said);
+
+        var verdict = Assert.Single(await runner.RunAsync(Request(OfflineCopy(), ComplianceTest.Test01, maxReruns: 2)));
+
+        Assert.True(verdict.Passed, verdict.Output);
+        var resized = Assert.Single(said, l => l.Contains("re-sizing"));
+        Assert.Contains("compliance TEST01 (Offline) run INVALID: the run lasted 330 s, under min_duration 600 s: raising target_qps 100 → 200", resized);
+        Assert.DoesNotContain(said, l => l.Contains("again"));
+        // The run folder's user.conf says which target the run used: LoadGen reads the last line for a key.
+        var conf = File.ReadAllLines(Path.Combine(ComplianceTest.Test01.RunDir(Path.GetDirectoryName(verdict.OutputDir)!), "user.conf"));
+        Assert.Equal($"{FakeResults.Model}.Offline.target_qps = 200", conf.Last(l => l.Length > 0));
     }
 
     [OfficialComplianceFact]
