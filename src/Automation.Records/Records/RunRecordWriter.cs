@@ -81,8 +81,11 @@ public sealed class RunRecordWriter(RunInvocation invocation)
     {
         var dir = Path.Combine(resultsDir, RunRecord.RunsFolder);
         if (!Directory.Exists(dir)) return [];
+        // Ids tell the second only (their tail is random): two runs in one second are ordered by when their copy was written.
         return Directory.EnumerateDirectories(dir).Select(d => Path.Combine(d, RunRecord.FileName)).Where(File.Exists)
-            .OrderBy(f => Path.GetFileName(Path.GetDirectoryName(f)), StringComparer.Ordinal).ToList();
+            .OrderBy(Second, StringComparer.Ordinal).ThenBy(File.GetLastWriteTimeUtc).ThenBy(f => f, StringComparer.Ordinal).ToList();
+
+        static string Second(string record) => Path.GetFileName(Path.GetDirectoryName(record))! is var id && id.Length > 15 ? id[..15] : id;
     }
 
     /// <summary>
