@@ -1,3 +1,5 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Automation.Mlperf.Tests.Submission;
 using Xunit;
 
@@ -20,6 +22,43 @@ public sealed class FullSubmissionSlowTests(PipelineFixture fixture) : IClassFix
 
     [SlowFact]
     public void SingleStreamWithoutATargetGivesAValidFullLengthResultThatTheCheckersAccept() => FullRun("_singlestream");
+
+    /// <summary>
+    /// Issue 16's "a full `_submission,_all-scenarios` run says at the start how long it is expected to take, and is
+    /// within 20% of that": all four scenarios at full length (about 2 h 15 min on 2 cores), then the checkers on the
+    /// whole tree. Without --quiet, so that the run says its estimate and its time.
+    /// </summary>
+    [SlowFact]
+    public void AllScenariosAtFullLengthTakeWithin20PercentOfTheirEstimateAndTheCheckersAcceptTheTree()
+    {
+        var results = Path.Combine(fixture.ResultsRoot, "full_all-scenarios");
+        var run = fixture.Cm(TimeSpan.FromMinutes(240), "run", "script", "--tags=app,mlperf,inference,_fashion-mnist,_onnxruntime,_cpu,_all-scenarios,_submission",
+            $"--results_dir={results}", $"--env.CM_MLPERF_TARGETS_FILE={Path.Combine(fixture.ResultsRoot, "targets_all.json")}", ComplianceWorkflowTests.Source);
+        Assert.True(run.ExitCode == 0, run.All);
+        var expected = Regex.Match(run.Stderr, @"^expected to take about ([0-9.]+) (s|min)", RegexOptions.Multiline);
+        var took = Regex.Match(run.Stderr, @"^took ([0-9.]+) (s|min) \(expected about ([0-9.]+) (s|min)\)", RegexOptions.Multiline);
+        Assert.True(expected.Success && took.Success, run.Stderr);
+        static double Minutes(Group value, Group unit) => double.Parse(value.Value, CultureInfo.InvariantCulture) / (unit.Value == "s" ? 60 : 1);
+        var (estimate, actual) = (Minutes(expected.Groups[1], expected.Groups[2]), Minutes(took.Groups[1], took.Groups[2]));
+        Console.WriteLine($"_all-scenarios,_submission: took {actual:0.0} min, expected {estimate:0.0} min ({(actual / estimate - 1) * 100:+0;-0} %)");
+        Assert.InRange(actual / estimate, 0.8, 1.2);
+
+        foreach (var scenario in new[] { "Offline", "Server", "SingleStream", "MultiStream" })
+        {
+            var scenarioDir = Directory.EnumerateDirectories(results, scenario, SearchOption.AllDirectories).Single(d => d.EndsWith("/fashion-mnist/" + scenario, StringComparison.Ordinal));
+            foreach (var log in new[] { "performance/run_1", "compliance/TEST01", "compliance/TEST04" })
+                Assert.Contains("\"key\": \"effective_min_duration_ms\", \"value\": 600000", File.ReadAllText(Path.Combine(scenarioDir, log, "mlperf_log_detail.txt")));
+        }
+        var submission = Path.Combine(fixture.ResultsRoot, "submission_all-scenarios");
+        fixture.Json("run", "script", "--tags=generate,mlperf,inference,submission", $"--results_dir={results}", $"--submission_dir={submission}",
+            "--division=open", "--submitter=TestOrg", "--quiet");
+        var (exitCode, output) = OfficialChecker.Run(submission, fixture.ResultsRoot, "--skip-dataset-size-check", "--skip-power-check");
+        Assert.True(exitCode == 0, output);
+        Assert.Contains("SUMMARY: submission looks OK", output);
+        var (closedExit, closedOutput) = OfficialCompliance.CheckAsClosed(submission, fixture.ResultsRoot);
+        Assert.True(closedExit == 0, closedOutput);
+        Assert.Contains("COMPLIANCE AS CLOSED: results=4 failed=0", closedOutput);
+    }
 
     private void FullRun(string scenario)
     {
