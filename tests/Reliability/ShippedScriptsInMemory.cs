@@ -3,6 +3,7 @@ using Automation.Core.Detection;
 using Automation.Core.Execution;
 using Automation.Core.Meta;
 using Automation.Core.Resolution;
+using Automation.Core.Tests.Execution;
 using Automation.Core.World;
 using Newtonsoft.Json.Linq;
 
@@ -63,8 +64,8 @@ public sealed class ShippedScriptsInMemory
         var host = new Host();
         var processes = new Processes(files);
         var builtins = new BuiltinRegistry([new Stubs(catalog.All.Select(s => s.Builtin).OfType<string>().Distinct(StringComparer.Ordinal))]);
-        var executor = new Executor(new DepDecider(resolver.Selector), new MemoryCache(), new StepRunner(processes, host, files), builtins,
-            new Detector(files, host, processes), new NoHooks(), files, new Folders(files), SystemClock.Instance, host);
+        var executor = new Executor(new DepDecider(resolver.Selector), new MemoryStepCache(), new StepRunner(processes, host, files), builtins,
+            new Detector(files, host, processes), new NoHooks(), files, new MemoryStepFolders(files), SystemClock.Instance, host);
         var request = new RunRequest { Name = alias, CallerEnv = callerEnv, EnvOverrides = envOverrides };
         var result = await executor.RunAsync(resolver.RootCall(request), new ExecutionOptions("/work", Quiet: true, "/home/user"));
         return result.Steps.Where(s => s.Cached).ToList();
@@ -96,37 +97,6 @@ public sealed class ShippedScriptsInMemory
     private sealed class NoHooks : ICustomizeHooks
     {
         public Task<HookResult> RunAsync(HookCall call, CancellationToken cancellationToken) => Task.FromResult(HookResult.Done);
-    }
-
-    /// <summary>The cache seam as a dictionary: a build runs in /cache/KEY and its outcome is what the entry would hold.</summary>
-    private sealed class MemoryCache : IStepCache
-    {
-        private readonly Dictionary<string, StepOutcome> entries = new(StringComparer.Ordinal);
-
-        public CachedStep? TryGet(PlanNode node) => entries.TryGetValue(node.Key, out var e) ? new CachedStep(e, "/cache/" + node.Key, WasBuilt: false) : null;
-
-        public async Task<CachedStep> GetOrBuildAsync(PlanNode node, Func<string, CancellationToken, Task<StepOutcome>> build, CancellationToken cancellationToken)
-        {
-            if (TryGet(node) is { } hit) return hit;
-            var outcome = entries[node.Key] = await build("/cache/" + node.Key, cancellationToken);
-            return new CachedStep(outcome, "/cache/" + node.Key, WasBuilt: true);
-        }
-    }
-
-    private sealed class Folders(InMemoryFileSystem files) : IStepFolders
-    {
-        public string ForStep(string workRoot, string stepName)
-        {
-            var dir = Path.Combine(workRoot, stepName);
-            files.CreateDirectory(dir);
-            return dir;
-        }
-
-        public string FailedLogPath(string workRoot, string stepName, DateTimeOffset now) => Path.Combine(workRoot, "failed", stepName + ".log");
-
-        public void KeepFailedLog(string logPath, string keptPath)
-        {
-        }
     }
 
     private sealed class Host : IHostEnvironment

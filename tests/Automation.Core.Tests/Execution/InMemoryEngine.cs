@@ -72,7 +72,7 @@ public sealed class InMemoryEngine
         var processes = new FakeProcesses(this);
         var executor = new Executor(new DepDecider(resolver.Selector), Cache,
             new StepRunner(processes, host, Files), BuiltinRegistry.Empty, new Detector(Files, host, processes),
-            new RecordingHooks(this), Files, new MemoryFolders(Files), new FixedClock(), host);
+            new RecordingHooks(this), Files, new MemoryStepFolders(Files), new FixedClock(), host);
         return executor.RunAsync(resolver.RootCall(Request(tags, env)), new ExecutionOptions("/work", Quiet: true, "/home/user", null, Warnings.Add));
     }
 
@@ -99,42 +99,6 @@ public sealed class InMemoryEngine
         {
             engine.Log.Add($"{call.Call.Script.Alias}: {call.Hook}");
             return Task.FromResult(engine.hookBodies.TryGetValue((call.Call.Script.Alias, call.Hook), out var body) ? body(call) : HookResult.Done);
-        }
-    }
-
-    /// <summary>The cache seam as a dictionary: a build runs in /cache/KEY and commits only when it returns.</summary>
-    public sealed class MemoryStepCache : IStepCache
-    {
-        public Dictionary<string, (StepOutcome Outcome, string Dir)> Entries { get; } = new(StringComparer.Ordinal);
-
-        public CachedStep? TryGet(PlanNode node) =>
-            Entries.TryGetValue(node.Key, out var e) ? new CachedStep(e.Outcome, e.Dir, WasBuilt: false) : null;
-
-        public async Task<CachedStep> GetOrBuildAsync(PlanNode node, Func<string, CancellationToken, Task<StepOutcome>> build, CancellationToken cancellationToken)
-        {
-            if (TryGet(node) is { } hit) return hit;
-            var dir = "/cache/" + node.Key;
-            var outcome = await build(dir, cancellationToken);
-            Entries[node.Key] = (outcome, dir);
-            return new CachedStep(outcome, dir, WasBuilt: true);
-        }
-    }
-
-    private sealed class MemoryFolders(InMemoryFileSystem files) : IStepFolders
-    {
-        public string ForStep(string workRoot, string stepName)
-        {
-            var dir = Path.Combine(workRoot, stepName);
-            files.CreateDirectory(dir);
-            return dir;
-        }
-
-        public string FailedLogPath(string workRoot, string stepName, DateTimeOffset now) => Path.Combine(workRoot, "failed", stepName + ".log");
-
-        public void KeepFailedLog(string logPath, string keptPath)
-        {
-            files.CreateDirectory(Path.GetDirectoryName(keptPath)!);
-            files.CopyFile(logPath, keptPath, overwrite: true);
         }
     }
 
