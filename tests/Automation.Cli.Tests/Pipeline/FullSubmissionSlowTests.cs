@@ -23,6 +23,9 @@ public sealed class FullSubmissionSlowTests(PipelineFixture fixture) : IClassFix
     [SlowFact]
     public void SingleStreamWithoutATargetGivesAValidFullLengthResultThatTheCheckersAccept() => FullRun("_singlestream");
 
+    [SlowFact]
+    public void MultiStreamWithoutATargetGivesAValidFullLengthResultThatTheCheckersAccept() => FullRun("_multistream");
+
     /// <summary>
     /// Issue 16's "a full `_submission,_all-scenarios` run says at the start how long it is expected to take, and is
     /// within 20% of that": all four scenarios at full length (about 2 h 15 min on 2 cores), then the checkers on the
