@@ -1,4 +1,3 @@
-using System.Globalization;
 using Automation.Core.Errors;
 using Automation.LoadGen.Logging;
 using Automation.LoadGen.Results;
@@ -81,7 +80,9 @@ public sealed class ComplianceRunner(ComplianceScripts scripts, ComplianceVerifi
         {
             say($"compliance {test.Name} ({request.Scenario}) run INVALID: {advice.Why}; re-sizing the run ({rerun} of at most {request.MaxReruns})");
             settings = next;
-            File.AppendAllText(runConf, TargetLine(request.Model, RerunAdvisor.Target(next, "compliance re-run", DateTimeOffset.UtcNow), request.Scenario));
+            // The raised target appended, so that the run folder's user.conf says what the run used.
+            var raised = RerunAdvisor.Target(next, "compliance re-run", DateTimeOffset.UtcNow);
+            File.AppendAllText(runConf, "\n" + string.Join('\n', raised.UserConfLines(request.Model, request.Scenario.ToString())) + "\n");
             result = runLoadGen(audit, settings, runDir);
         }
         var detail = Path.Combine(runDir, SubmissionLayout.Detail);
@@ -90,12 +91,6 @@ public sealed class ComplianceRunner(ComplianceScripts scripts, ComplianceVerifi
                 "The engine must be given the audit.config path (both engines take it as StartTest's audit_config_filename); this is a bug in cm, please report it.");
         return await verifier.VerifyAsync(test, request.ScenarioDir, runDir, request.ResponseType, script, cancellationToken);
     }
-
-    /// <summary>The raised target as a user.conf line, so that the run folder's user.conf says what the run used.</summary>
-    private static string TargetLine(string model, StoredTarget target, TestScenario scenario) =>
-        target.TargetQps is { } qps
-            ? $"\n{model}.{scenario}.target_qps = {StoredTarget.Format(qps)}\n"
-            : $"\n{model}.{scenario}.target_latency = {(target.TargetLatencyMs ?? 0).ToString(CultureInfo.InvariantCulture)}\n";
 
     /// <summary>The verification script's own words ("TEST FAIL: Test score invalid", "reference score = ...").</summary>
     private static string Reason(ComplianceVerdict verdict)

@@ -20,6 +20,16 @@ public sealed record StoredTarget(double? TargetQps, double? TargetLatencyMs, st
         : $"target_latency={Format(TargetLatencyMs ?? 0)} ms";
 
     public static string Format(double v) => v.ToString("0.###", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The target as LoadGen user.conf lines ("model.Scenario.target_qps = ..."), at full precision: the one place that
+    /// writes them, for the run's user.conf and for the line a compliance re-size appends to its own.
+    /// </summary>
+    public IEnumerable<string> UserConfLines(string model, string scenario)
+    {
+        if (TargetQps is { } qps) yield return $"{model}.{scenario}.target_qps = {qps.ToString(CultureInfo.InvariantCulture)}";
+        if (TargetLatencyMs is { } ms) yield return $"{model}.{scenario}.target_latency = {ms.ToString(CultureInfo.InvariantCulture)}";
+    }
 }
 
 /// <summary>
