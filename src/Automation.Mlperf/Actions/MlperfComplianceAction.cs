@@ -52,7 +52,7 @@ public sealed class MlperfComplianceAction(LoadGenEngines engines, IProcessRunne
         };
         foreach (var v in verdicts) newEnv[$"CM_MLPERF_COMPLIANCE_{v.Test.Name}"] = v.Passed ? "PASS" : "FAIL";
         if (verdicts.Where(v => !v.Passed).ToList() is { Count: > 0 } failed)
-            env.Warn($"compliance: {string.Join(", ", failed.Select(v => v.Describe()))} for {scenarioDir}; a closed-division submission needs every test to pass (see verify_*.txt there).");
+            env.Warn(ComplianceAdvice.For(failed, scenarioDir, run.ResultsDir, run.Targets.MaxReruns));
         return new StepOutcome(newEnv, new JObject());
     }
 }
