@@ -240,7 +240,7 @@ public sealed class MlperfInferenceAction(LoadGenEngines engines) : IBuiltinActi
     {
         var s = run.Scenario.ToString();
         var lines = new List<string> { "# Written by cm app-mlperf-inference; LoadGen reads it after its built-in mlperf.conf." };
-        string Line(string key, string value) => $"{run.Model}.{s}.{key} = {value}";
+        string Line(string key, string value) => StoredTarget.UserConfLine(run.Model, s, key, value);
         if (target is not null) lines.AddRange(target.UserConfLines(run.Model, s));
         // Below 600000 ms a run is not a compliant submission run (docs/submission.md); tests and quick looks use it.
         if (run.Targets.MinDurationMs is { } minMs) lines.Add(Line("min_duration", minMs.ToString(CultureInfo.InvariantCulture)));

@@ -27,9 +27,12 @@ public sealed record StoredTarget(double? TargetQps, double? TargetLatencyMs, st
     /// </summary>
     public IEnumerable<string> UserConfLines(string model, string scenario)
     {
-        if (TargetQps is { } qps) yield return $"{model}.{scenario}.target_qps = {qps.ToString(CultureInfo.InvariantCulture)}";
-        if (TargetLatencyMs is { } ms) yield return $"{model}.{scenario}.target_latency = {ms.ToString(CultureInfo.InvariantCulture)}";
+        if (TargetQps is { } qps) yield return UserConfLine(model, scenario, "target_qps", qps.ToString(CultureInfo.InvariantCulture));
+        if (TargetLatencyMs is { } ms) yield return UserConfLine(model, scenario, "target_latency", ms.ToString(CultureInfo.InvariantCulture));
     }
+
+    /// <summary>One LoadGen user.conf line, "model.Scenario.key = value", the shape LoadGen's config reader takes.</summary>
+    public static string UserConfLine(string model, string scenario, string key, string value) => $"{model}.{scenario}.{key} = {value}";
 }
 
 /// <summary>
