@@ -1,4 +1,6 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Automation.LoadGen;
 using Automation.Mlperf.Onnx;
 using Automation.Mlperf.Preprocessing;
@@ -162,6 +164,36 @@ public sealed class SutTests : TempDirTest
         Assert.Equal(qsl.GetSample(2).ToArray(), again.GetSample(2).ToArray());
         Assert.NotEqual(qsl.GetSample(1).ToArray(), qsl.GetSample(2).ToArray());
         Assert.All(completer.Responses, r => Assert.Equal(1f, Enumerable.Range(0, 10).Sum(k => BinaryPrimitives.ReadSingleLittleEndian(r.Data.AsSpan(4 * k))), 1e-4f));
+    }
+
+    /// <summary>
+    /// LoadGen's Offline query lists the loaded set in the order it was loaded, promising contiguity; the QSL keeps that
+    /// order in memory, so a batch of consecutive samples reads one stretch (packed by index, TEST04 failed: see
+    /// LoadedSampleBuffer).
+    /// </summary>
+    [Fact]
+    public void LoadedSamplesLieInMemoryInTheOrderLoadGenLoadedThem()
+    {
+        var qsl = SyntheticInputQsl.ForModel(_model, totalSampleCount: 10, seed: 3);
+        qsl.LoadSamplesToRam([7, 2, 9, 4]);
+        AssertContiguous(qsl, [7, 2, 9, 4]);
+
+        qsl.LoadSamplesToRam([1, 9, 0]);
+        AssertContiguous(qsl, [7, 2, 9, 4, 1, 0]);
+
+        qsl.UnloadSamplesFromRam([2]);
+        qsl.LoadSamplesToRam([3]);
+        AssertContiguous(qsl, [7, 9, 4, 1, 0, 3]);
+    }
+
+    private static void AssertContiguous(SyntheticInputQsl qsl, int[] order)
+    {
+        for (var i = 1; i < order.Length; i++)
+        {
+            ref readonly var previous = ref MemoryMarshal.GetReference(qsl.GetSample(order[i - 1]));
+            ref readonly var next = ref MemoryMarshal.GetReference(qsl.GetSample(order[i]));
+            Assert.Equal(qsl.SampleSize * sizeof(float), (long)Unsafe.ByteOffset(in previous, in next));
+        }
     }
 
     [Fact]
