@@ -11,7 +11,6 @@ internal sealed class LoadedSampleBuffer(int totalSampleCount, int sampleSize)
 {
     private int[] _slotOf = Fill(new int[totalSampleCount], -1);
     private float[] _data = [];
-    private int[] _indexOfSlot = [];
 
     public int LoadedCount { get; private set; }
 
@@ -30,7 +29,7 @@ internal sealed class LoadedSampleBuffer(int totalSampleCount, int sampleSize)
         foreach (var index in indices)
             if ((uint)index >= (uint)_slotOf.Length)
                 throw new ArgumentOutOfRangeException(nameof(indices), $"Sample index {index} is outside 0..{_slotOf.Length - 1}.");
-        var keep = _indexOfSlot.Where(IsLoaded).ToList();
+        var keep = Enumerable.Range(0, _slotOf.Length).Where(IsLoaded).OrderBy(i => _slotOf[i]).ToList();
         var added = indices.Where(i => !IsLoaded(i)).Distinct().ToList();
         var data = new float[(keep.Count + added.Count) * sampleSize];
         var slotOf = Fill(new int[_slotOf.Length], -1);
@@ -45,14 +44,14 @@ internal sealed class LoadedSampleBuffer(int totalSampleCount, int sampleSize)
             read(index, data.AsSpan(slot * sampleSize, sampleSize));
             slotOf[index] = slot++;
         }
-        (_data, _slotOf, _indexOfSlot, LoadedCount) = (data, slotOf, [.. keep, .. added], slot);
+        (_data, _slotOf, LoadedCount) = (data, slotOf, slot);
     }
 
     public void Unload(IReadOnlyList<int> indices)
     {
         foreach (var index in indices)
             if (IsLoaded(index)) { _slotOf[index] = -1; LoadedCount--; }
-        if (LoadedCount == 0) (_data, _indexOfSlot) = ([], []);
+        if (LoadedCount == 0) _data = [];
     }
 
     private static int[] Fill(int[] array, int value)
