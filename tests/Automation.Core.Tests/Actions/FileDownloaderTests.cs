@@ -380,7 +380,10 @@ public sealed class FileDownloaderTests : IDisposable
     [Fact]
     public async Task The_timeout_limits_each_wait_not_the_whole_download()
     {
-        const int chunks = 8;
+        // Gaps of a twelfth of the timeout, over a download of more than one timeout: a 1 s timeout with 200 ms gaps
+        // failed once in CI when the loaded 2 cores stalled the first chunk past 1 s.
+        const int chunks = 16;
+        var timeout = TimeSpan.FromSeconds(3);
         var chunk = Content.Length / chunks;
         await using var server = new LoopbackServer(async (_, s, ct) =>
         {
@@ -389,14 +392,14 @@ public sealed class FileDownloaderTests : IDisposable
             {
                 await s.WriteAsync(Content.AsMemory(i * chunk, chunk), ct);
                 await s.FlushAsync(ct);
-                await Task.Delay(200, ct);
+                await Task.Delay(250, ct);
             }
         });
         var clock = Stopwatch.StartNew();
 
-        var result = await _downloader.DownloadAsync(Request([server.Url("steady")], retries: 0) with { Timeout = ShortTimeout });
+        var result = await _downloader.DownloadAsync(Request([server.Url("steady")], retries: 0) with { Timeout = timeout });
 
-        Assert.True(clock.Elapsed > ShortTimeout, "the download should take longer than one timeout");
+        Assert.True(clock.Elapsed > timeout, "the download should take longer than one timeout");
         Assert.Equal(chunk * chunks, result.Bytes);
     }
 
